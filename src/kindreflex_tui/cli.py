@@ -1,0 +1,139 @@
+"""The `kindreflex` command: the app by default, and fast headless subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from kindreflex_tui import __version__
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+def _add_data_dir(parser: argparse.ArgumentParser) -> None:
+    """Give a (sub)command the --data-dir option."""
+    parser.add_argument(
+        "--data-dir",
+        metavar="MAP",
+        default=argparse.SUPPRESS,
+        help="map met dossiers (standaard: $KINDREFLEX_DATA_DIR of de gebruikersmap)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every kindreflex command."""
+    parser = argparse.ArgumentParser(
+        prog="kindreflex",
+        description="De Kindreflex in de terminal: zes stappen voor de veiligheid "
+        "van de kinderen van je cliënt.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"kindreflex {__version__}"
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="toon wat er gebeurt (logging)"
+    )
+    _add_data_dir(parser)
+    commands = parser.add_subparsers(dest="command", metavar="OPDRACHT")
+
+    open_cmd = commands.add_parser("open", help="open een dossier in de app")
+    open_cmd.add_argument("dossier", help="dossierbestand, dossier-id of cliëntcode")
+    _add_data_dir(open_cmd)
+
+    summary = commands.add_parser("summary", help="druk de stappensamenvatting af")
+    summary.add_argument("dossier", help="dossierbestand, dossier-id of cliëntcode")
+    summary.add_argument(
+        "--format", choices=["text", "markdown", "json"], default="text"
+    )
+    summary.add_argument(
+        "--redact",
+        action="store_true",
+        help="zonder namen, cliëntcode en geboortedata (voor overleg)",
+    )
+    summary.add_argument(
+        "--strict",
+        action="store_true",
+        help="met --redact: laat ook alle vrije tekst weg",
+    )
+    summary.add_argument("-o", "--output", metavar="BESTAND", help="schrijf naar bestand")
+    _add_data_dir(summary)
+
+    listing = commands.add_parser("list", help="toon alle dossiers")
+    listing.add_argument("--format", choices=["text", "json"], default="text")
+    _add_data_dir(listing)
+
+    demo = commands.add_parser("demo", help="maak fictieve voorbeelddossiers")
+    _add_data_dir(demo)
+
+    commands.add_parser("schema", help="druk het JSON-schema van een dossier af")
+
+    protocol = commands.add_parser("protocol", help="controleer of toon een protocol")
+    protocol_commands = protocol.add_subparsers(dest="protocol_command", metavar="ACTIE")
+    check = protocol_commands.add_parser("check", help="controleer een protocolmap")
+    check.add_argument("directory", nargs="?", help="protocolmap (standaard: CAW)")
+    check.add_argument("--format", choices=["text", "json"], default="text")
+    show = protocol_commands.add_parser("show", help="toon een protocol")
+    show.add_argument("directory", nargs="?", help="protocolmap (standaard: CAW)")
+    show.add_argument("--format", choices=["text", "json", "mermaid"], default="text")
+    return parser
+
+
+def _run_app(args: argparse.Namespace) -> int:
+    """Start the Textual app (the only path that imports Textual)."""
+    from kindreflex_tui.tui.app import run_app
+
+    return run_app(data_dir=getattr(args, "data_dir", None), target=args.dossier)
+
+
+def _dispatch(args: argparse.Namespace) -> Callable[[argparse.Namespace], int]:
+    """The function that carries out the chosen command."""
+    if args.command in (None, "open"):
+        if args.command is None:
+            args.dossier = None
+        return _run_app
+    if args.command == "summary":
+        from kindreflex_tui.summary import run_summary
+
+        return run_summary
+    if args.command == "list":
+        from kindreflex_tui.listing import run_list
+
+        return run_list
+    if args.command == "demo":
+        from kindreflex_tui.demo import run_demo
+
+        return run_demo
+    if args.command == "schema":
+        from kindreflex_tui.dossier.schema import run_schema
+
+        return run_schema
+    from kindreflex_tui.protocol.commands import run_protocol
+
+    return run_protocol
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run kindreflex; return the exit code (0 fine, 1 failed, 2 usage error)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "protocol" and args.protocol_command is None:
+        parser.parse_args(["protocol", "--help"])
+    if args.verbose:
+        import logging
+
+        logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(message)s")
+
+    from kindreflex_tui.errors import KindreflexError
+
+    try:
+        return _dispatch(args)(args)
+    except KindreflexError as error:
+        print(f"kindreflex: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK

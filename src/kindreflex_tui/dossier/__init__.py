@@ -1,0 +1,1 @@
+"""The dossier: the JSON document, its migrations and the crash-safe store."""

@@ -1,0 +1,1 @@
+"""The protocol as data: typed models, the TOML loader and the checks."""
