@@ -58,7 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="met --redact: laat ook alle vrije tekst weg",
     )
-    summary.add_argument("-o", "--output", metavar="BESTAND", help="schrijf naar bestand")
+    summary.add_argument(
+        "-o", "--output", metavar="BESTAND", help="schrijf naar bestand"
+    )
     _add_data_dir(summary)
 
     listing = commands.add_parser("list", help="toon alle dossiers")
@@ -71,7 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("schema", help="druk het JSON-schema van een dossier af")
 
     protocol = commands.add_parser("protocol", help="controleer of toon een protocol")
-    protocol_commands = protocol.add_subparsers(dest="protocol_command", metavar="ACTIE")
+    protocol_commands = protocol.add_subparsers(
+        dest="protocol_command", metavar="ACTIE"
+    )
     check = protocol_commands.add_parser("check", help="controleer een protocolmap")
     check.add_argument("directory", nargs="?", help="protocolmap (standaard: CAW)")
     check.add_argument("--format", choices=["text", "json"], default="text")

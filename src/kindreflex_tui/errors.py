@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 class KindreflexError(Exception):
-    """An error caused by input or circumstances, shown to the user without traceback."""
+    """An error caused by input or circumstances, shown without a traceback."""
 
     def __init__(self, message: str, *, where: str | None = None) -> None:
         super().__init__(message)

@@ -115,7 +115,7 @@ class Visit(_Record):
 
 
 class Event(_Record):
-    """One entry of the append-only history: who changed what, when, from what to what."""
+    """One entry of the append-only history: who changed what, when, old and new."""
 
     seq: int = Field(ge=1)
     at: AwareDatetime

@@ -15,7 +15,7 @@ END = "@end"
 StableId = Annotated[
     str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=64)
 ]
-"""A permanent identifier: lowercase letters, digits and underscores, no leading digit."""
+"""A permanent id: lowercase letters, digits and underscores; no leading digit."""
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
 """A non-empty piece of text shown to the counsellor."""
@@ -24,7 +24,14 @@ Origin = Literal["leaflet", "addition"]
 """Whether a part comes from the LUCAS leaflet or was added by the organisation."""
 
 FieldType = Literal[
-    "text", "long_text", "date", "yes_no", "choice", "choices", "repeat", "per_child",
+    "text",
+    "long_text",
+    "date",
+    "yes_no",
+    "choice",
+    "choices",
+    "repeat",
+    "per_child",
     "info",
 ]
 """The kinds of field a step can ask for."""
