@@ -28,12 +28,15 @@ class Finding:
     message: str
     severity: str = "error"
     line: int | None = None
+    hint: str | None = None
+    """How to fix it, e.g. "bedoel je 'concern'?"."""
 
     def format(self) -> str:
-        """Render the finding as one line: file, key path, rule id, message."""
+        """Render the finding as one line: file, key path, rule id, message, hint."""
         location = self.file if self.line is None else f"{self.file}:{self.line}"
         key = f" {self.path}" if self.path else ""
-        return f"{location}:{key} {self.severity} {self.rule}: {self.message}"
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{location}:{key} {self.severity} {self.rule}: {self.message}{hint}"
 
 
 class ProtocolError(KindreflexError):
