@@ -11,6 +11,12 @@ from kindreflex_tui.errors import InputError
 _FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d")
 """Accepted spellings, tried in order: dd-mm-jjjj, d/m/jjjj, d.m.jjjj and ISO."""
 
+FIRST_YEAR = 1900
+"""The earliest year a date in a dossier can have; older years are typos."""
+
+LAST_YEAR = 2100
+"""The latest year a date in a dossier can have; later years are typos."""
+
 _PARTS = re.compile(r"^\s*(\d{1,4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,4})\s*$")
 
 _MONTHS = (
@@ -34,15 +40,31 @@ def parse_date(text: str) -> date:
     cleaned = text.strip()
     for pattern in _FORMATS:
         try:
-            return datetime.strptime(cleaned, pattern).date()
+            day = datetime.strptime(cleaned, pattern).date()
         except ValueError:
             continue
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise InputError(_year_out_of_range(_shown(cleaned), day.year))
+        return day
     raise InputError(_explain(cleaned))
+
+
+def _shown(text: str) -> str:
+    """The typed text as quoted in a message, shortened when long."""
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _year_out_of_range(shown: str, year: int) -> str:
+    """The message for a year that no date in a dossier can have."""
+    return (
+        f"‘{shown}’: jaar {year} kan niet; typ een jaar tussen {FIRST_YEAR} "
+        f"en {LAST_YEAR}"
+    )
 
 
 def _explain(text: str) -> str:
     """Say why a typed date is not a date, as precisely as the text allows."""
-    shown = text if len(text) <= 40 else text[:37] + "..."
+    shown = _shown(text)
     match = _PARTS.match(text)
     if not match:
         return f"‘{shown}’ is geen datum; typ dd-mm-jjjj, bv. 05-03-2019"
@@ -53,8 +75,8 @@ def _explain(text: str) -> str:
         return f"‘{shown}’: schrijf het jaar voluit met 4 cijfers, bv. 2019"
     if not 1 <= month <= 12:
         return f"‘{shown}’ bestaat niet: er is geen maand {month}"
-    if year < 1 or year > 9999:
-        return f"‘{shown}’: jaar {year} kan niet"
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return _year_out_of_range(shown, year)
     last_day = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last_day:
         return (
@@ -73,4 +95,5 @@ def format_date(value: date | str | None) -> str:
             value = date.fromisoformat(value)
         except ValueError:
             return value
-    return value.strftime("%d-%m-%Y")
+    # strftime does not pad a year below 1000 on every platform; do it here.
+    return f"{value.day:02d}-{value.month:02d}-{value.year:04d}"
