@@ -74,16 +74,15 @@ MIGRATIONS: dict[int, Callable[[dict[str, Any], datetime], str]] = {1: _v1_to_v2
 
 
 def schema_version_of(data: Any) -> int:
-    """The schema version a parsed dossier says it has; DossierError if none."""
+    """The schema version a parsed dossier says it has; DossierError if invalid."""
     if not isinstance(data, dict):
         kind = type(data).__name__
         shown = {"list": "een lijst", "str": "tekst", "NoneType": "null"}.get(
             kind, kind
         )
         raise DossierError(f"geen dossier: verwacht een JSON-object, gevonden {shown}")
-    version = data.get("schema_version")
-    if version is None:
-        raise DossierError("geen dossier: `schema_version` ontbreekt")
+    # The JSON contract gives `schema_version` a default: absent means current.
+    version = data.get("schema_version", SCHEMA_VERSION)
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise DossierError(f"geen dossier: ongeldige `schema_version` {version!r}")
     return version

@@ -139,7 +139,7 @@ def _read_file(path: Path) -> tuple[bytes, Stamp]:
     except OSError as error:
         raise _fail(path, f"niet leesbaar: {describe_os_error(error)}") from None
 
-    with os.fdopen(fd, "rb") as handle:
+    try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
             raise _fail(path, "is een map, geen dossierbestand")
@@ -147,6 +147,10 @@ def _read_file(path: Path) -> tuple[bytes, Stamp]:
             raise _fail(path, "is geen gewoon bestand")
         if info.st_size > MAX_BYTES:
             raise _fail(path, _too_big(info.st_size))
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as handle:
         try:
             raw = handle.read(MAX_BYTES + 1)
         except OSError as error:
