@@ -78,13 +78,13 @@ class Condition(_Strict):
         if self.field is not None:
             if len(tests) != 1 or groups:
                 raise ValueError(
-                    "a condition on `field` needs exactly one of `equals`, "
-                    "`not_equals`, `in` or `answered`"
+                    "een voorwaarde op `field` heeft precies één van `equals`, "
+                    "`not_equals`, `in` of `answered`"
                 )
         elif tests or len(groups) != 1:
             raise ValueError(
-                "a condition is either `field` with one test, or exactly one of "
-                "`all`, `any` or `not`"
+                "een voorwaarde is `field` met één test, of precies één van "
+                "`all`, `any` of `not`"
             )
         return self
 
