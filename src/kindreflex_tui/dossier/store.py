@@ -380,6 +380,9 @@ class OpenDossier:
 
     def _link_copy(self, target: Path) -> None:
         """Make `target` hold the current file, via a hard link (cheap) or a copy."""
+        with contextlib.suppress(OSError):
+            if os.path.samefile(self.path, target):
+                return  # Already a link to it (the last save failed after the backup).
         temp = target.with_name(f".{target.name}{TEMP_MARK}{secrets.token_hex(4)}")
         try:
             os.link(self.path, temp)
@@ -389,9 +392,11 @@ class OpenDossier:
         try:
             replace(temp, target)
         except OSError:
+            write_atomic(target, self.path.read_bytes())
+        finally:
+            # A rename onto another link of the same file does nothing: tidy up.
             with contextlib.suppress(OSError):
                 os.unlink(temp)
-            write_atomic(target, self.path.read_bytes())
 
     def _keep_previous(self) -> None:
         """Keep the version about to be replaced as `<id>.json.bak`; else warn."""
