@@ -1,0 +1,318 @@
+"""The kindreflex app: from the list of dossiers through the steps and back."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from kindreflex_tui.dossier.archive import archive_protocol, protocol_for
+from kindreflex_tui.dossier.store import DossierStore
+from kindreflex_tui.engine import Engine
+from kindreflex_tui.errors import KindreflexError
+from kindreflex_tui.paths import data_dir as default_data_dir
+from kindreflex_tui.protocol.loader import load_protocol
+from kindreflex_tui.settings import Settings, load_settings, save_settings
+from kindreflex_tui.tui.history import HistoryScreen
+from kindreflex_tui.tui.home import HomeScreen
+from kindreflex_tui.tui.new_dossier import NewDossier, NewDossierScreen
+from kindreflex_tui.tui.session import Session
+from kindreflex_tui.tui.step_screen import StepScreen
+from kindreflex_tui.tui.summary_screen import ReopenRequest, SummaryScreen
+
+log = logging.getLogger(__name__)
+
+
+class KindreflexApp(App[int]):
+    """The Kindreflex in the terminal: choose a dossier, walk its steps, autosaved."""
+
+    TITLE = "Kindreflex"
+    CSS_PATH = "kindreflex.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("f5", "show_history", "Geschiedenis"),
+        Binding("f6", "show_summary", "Samenvatting"),
+        Binding("f9", "go_home", "Dossiers"),
+        Binding("ctrl+s", "save_now", "Bewaar", show=False),
+        Binding("ctrl+q", "quit", "Stoppen", priority=True),
+    ]
+
+    def __init__(
+        self,
+        data_dir: Path,
+        target: str | None = None,
+        *,
+        config_dir: Path | None = None,
+        clock: Callable[[], datetime] | None = None,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        super().__init__()
+        self.store = DossierStore(data_dir)
+        self.target = target
+        self.config_dir = config_dir
+        self.clock = clock
+        self.today = today
+        self.session: Session | None = None
+        self.settings = load_settings(config_dir)
+
+    # -- start and stop ---------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        """Show the dossier list, and open the dossier named on the command line."""
+        self.push_screen(HomeScreen())
+        if self.target:
+            self.open_dossier(self.target)
+
+    async def action_quit(self) -> None:
+        """Save what is pending, release the dossier and leave."""
+        self._close_session()
+        self.exit(0)
+
+    def on_unmount(self) -> None:
+        """Never leave without writing pending changes (terminal closed, crash)."""
+        self._close_session()
+
+    def _close_session(self) -> None:
+        """Flush and release the open dossier, if any."""
+        if self.session is not None:
+            session, self.session = self.session, None
+            session.close()
+        self.sub_title = ""
+
+    # -- dossiers ---------------------------------------------------------------------
+
+    def _actor(self) -> str:
+        """Who is working: the remembered counsellor, else the system user."""
+        if self.settings.counsellor:
+            return self.settings.counsellor
+        import getpass
+
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):  # pragma: no cover - no user database
+            return "onbekend"
+
+    def _engine_options(self) -> dict[str, object]:
+        """The clock and calendar the engine uses (fixed in tests)."""
+        options: dict[str, object] = {"today": self.today}
+        if self.clock is not None:
+            options["clock"] = self.clock
+        return options
+
+    def open_dossier(self, ref: str) -> None:
+        """Open a dossier (path, id or client code) at its current step."""
+        self._close_session()
+        try:
+            handle = self.store.open(ref, holder=self._actor())
+        except KindreflexError as error:
+            self.notify(str(error), title="Dossier niet geopend", severity="error")
+            return
+        try:
+            protocol, note = protocol_for(handle.dossier, self.store.directory)
+        except KindreflexError as error:
+            handle.close()
+            self.notify(str(error), title="Dossier niet geopend", severity="error")
+            return
+        engine = Engine(
+            protocol,
+            handle.dossier,
+            self._actor(),
+            **self._engine_options(),  # type: ignore[arg-type]
+        )
+        self.session = Session(self, engine, handle)
+        self.sub_title = f"{handle.dossier.client_ref} · {self.session.status()}"
+        if note:
+            self.notify(note, title="Protocolversie", timeout=10)
+        if handle.readonly:
+            reason = handle.readonly_reason or (
+                f"in gebruik door {handle.held_by}" if handle.held_by else None
+            )
+            self.notify(
+                f"Alleen lezen: {reason}." if reason else "Alleen lezen.",
+                title="Dossier in gebruik",
+                severity="warning",
+                timeout=10,
+            )
+        self._show_current()
+
+    def _show_current(self) -> None:
+        """Show the step in progress, or the summary of a closed dossier."""
+        session = self.session
+        if session is None:
+            return
+        if session.engine.closed:
+            self.push_screen(
+                SummaryScreen(session.engine, closed=True), self._after_summary
+            )
+            return
+        handle = session.handle
+        reason = handle.readonly_reason or (
+            f"in gebruik door {handle.held_by}" if handle.held_by else None
+        )
+        self.push_screen(
+            StepScreen(
+                session.engine,
+                readonly=session.readonly,
+                readonly_reason=f"Alleen lezen: {reason}" if reason else None,
+            ),
+            self._after_step,
+        )
+
+    def _after_step(self, _result: object) -> None:
+        """A step screen closed: the dossier was closed, back to the list."""
+        if self.session is not None and self.session.engine.closed:
+            self._close_session()
+            self._refresh_home()
+
+    def _after_summary(self, result: ReopenRequest | None) -> None:
+        """Reopen a closed dossier when asked, else back to the list."""
+        session = self.session
+        if session is None:
+            return
+        if result is None:
+            self._close_session()
+            self._refresh_home()
+            return
+        try:
+            session.engine.reopen(result.step_id, result.reason)
+        except KindreflexError as error:
+            self.notify(str(error), severity="error")
+            return
+        self._show_current()
+
+    def create_dossier(self, request: NewDossier) -> None:
+        """Make a new dossier for a client and start at step 1."""
+        self._close_session()
+        try:
+            protocol = load_protocol(request.protocol_dir)
+            engine = Engine.start(
+                protocol,
+                dossier_id=self.store.new_id(),
+                client_ref=request.client_ref,
+                counsellor=request.counsellor,
+                **self._engine_options(),  # type: ignore[arg-type]
+            )
+            archive_protocol(self.store.directory, request.protocol_dir, protocol)
+            handle = self.store.create(engine.dossier, holder=request.counsellor)
+        except KindreflexError as error:
+            self.notify(str(error), title="Dossier niet gemaakt", severity="error")
+            return
+        if request.counsellor != self.settings.counsellor:
+            self.settings = Settings(counsellor=request.counsellor)
+            try:
+                save_settings(self.settings, self.config_dir)
+            except (KindreflexError, OSError) as error:
+                log.warning("instellingen niet bewaard: %s", error)
+        engine.actor = request.counsellor
+        self.session = Session(self, engine, handle)
+        self.sub_title = f"{engine.dossier.client_ref} · {self.session.status()}"
+        self._show_current()
+
+    def _refresh_home(self) -> None:
+        """Reload the dossier list when it is showing."""
+        screen = self.screen
+        if isinstance(screen, HomeScreen):
+            screen.reload()
+
+    # -- actions ----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer dossier actions only while a dossier is open."""
+        if action in (
+            "show_history",
+            "show_summary",
+            "show_redacted_summary",
+            "save_now",
+        ):
+            return self.session is not None
+        if action == "go_home":
+            return not isinstance(self.screen, HomeScreen)
+        return True
+
+    def action_new_dossier(self) -> None:
+        """Ask for the client code and counsellor, then create the dossier."""
+
+        def created(request: NewDossier | None) -> None:
+            if request is not None:
+                self.create_dossier(request)
+
+        self.push_screen(NewDossierScreen(self.settings.counsellor), created)
+
+    def action_show_history(self) -> None:
+        """Show the visits, decisions and every change of the open dossier."""
+        if self.session is not None and not isinstance(self.screen, HistoryScreen):
+            self.push_screen(HistoryScreen(self.session.engine))
+
+    def action_show_summary(self) -> None:
+        """Show the step summary of the open dossier."""
+        if self.session is not None and not isinstance(self.screen, SummaryScreen):
+            self.push_screen(SummaryScreen(self.session.engine))
+
+    def action_show_redacted_summary(self) -> None:
+        """Show the summary without names, for an anonymous consultation."""
+        if self.session is not None and not isinstance(self.screen, SummaryScreen):
+            self.push_screen(SummaryScreen(self.session.engine, redact=True))
+
+    def action_save_now(self) -> None:
+        """Write the open dossier now."""
+        if self.session is not None and self.session.save_now():
+            self.notify("Dossier opgeslagen.", timeout=2)
+
+    def action_go_home(self) -> None:
+        """Close the open dossier (saved) and return to the list of dossiers."""
+        self._close_session()
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if not isinstance(self.screen, HomeScreen):
+            self.switch_screen(HomeScreen())
+        else:
+            self._refresh_home()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The main actions in the command palette (Ctrl+P), in Dutch."""
+        yield SystemCommand(
+            "Nieuw dossier", "Maak een dossier voor een cliënt", self.action_new_dossier
+        )
+        if self.session is not None:
+            yield SystemCommand(
+                "Geschiedenis",
+                "Bezoeken, beslissingen en wijzigingen",
+                self.action_show_history,
+            )
+            yield SystemCommand(
+                "Samenvatting", "De stappensamenvatting", self.action_show_summary
+            )
+            yield SystemCommand(
+                "Samenvatting zonder namen",
+                "Voor anoniem overleg met VK of OCJ",
+                self.action_show_redacted_summary,
+            )
+            yield SystemCommand(
+                "Bewaar nu", "Schrijf het dossier", self.action_save_now
+            )
+            yield SystemCommand(
+                "Dossiers", "Terug naar de lijst met dossiers", self.action_go_home
+            )
+        yield SystemCommand("Stoppen", "Bewaar en sluit kindreflex", self.action_quit)
+
+
+def make_app(
+    data_dir: Path | str | None = None,
+    target: str | None = None,
+    **options: object,
+) -> KindreflexApp:
+    """Build the app for a data folder; the CLI and the tests both call this."""
+    folder = default_data_dir(data_dir)
+    return KindreflexApp(folder, target, **options)  # type: ignore[arg-type]
+
+
+def run_app(data_dir: Path | str | None = None, target: str | None = None) -> int:
+    """Run the app in this terminal until the counsellor quits; return the exit code."""
+    app = make_app(data_dir, target)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,103 @@
+"""The dialog that starts a new dossier: client code, counsellor and protocol."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from kindreflex_tui.protocol.loader import shipped_protocols_root
+
+
+@dataclass(frozen=True)
+class NewDossier:
+    """What the counsellor filled in for a new dossier."""
+
+    client_ref: str
+    counsellor: str
+    protocol_dir: Path
+
+
+def shipped_protocol_choices() -> list[tuple[str, Path]]:
+    """The shipped protocols as (label, folder), the CAW one first."""
+    root = shipped_protocols_root()
+    folders = sorted(p for p in root.iterdir() if (p / "protocol.toml").is_file())
+    folders.sort(key=lambda p: p.name != "caw")
+    return [(p.name.upper(), p) for p in folders]
+
+
+class NewDossierScreen(ModalScreen[NewDossier | None]):
+    """Ask for a pseudonymous client code, the counsellor and the protocol."""
+
+    BINDINGS = [Binding("escape", "cancel", "Annuleren")]
+
+    def __init__(self, counsellor: str = "") -> None:
+        super().__init__()
+        self.counsellor = counsellor
+
+    def compose(self) -> ComposeResult:
+        """The three questions and two buttons."""
+        choices = shipped_protocol_choices()
+        with Vertical(id="new-dossier", classes="dialog"):
+            yield Static("Nieuw dossier", classes="dialog-title")
+            yield Label("Cliëntcode (een code, geen naam)")
+            yield Input(id="client-ref", placeholder="bv. CL-2026-014", max_length=80)
+            yield Label("Hulpverlener")
+            yield Input(self.counsellor, id="counsellor", max_length=120)
+            yield Label("Protocol")
+            yield Select(
+                [(label, str(path)) for label, path in choices],
+                value=str(choices[0][1]) if choices else Select.NULL,
+                allow_blank=False,
+                id="protocol",
+            )
+            yield Static("", id="new-error", classes="error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Aanmaken", id="create", variant="primary")
+                yield Button("Annuleren", id="cancel")
+
+    def on_mount(self) -> None:
+        """Start in the client code field."""
+        self.query_one("#client-ref", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter moves on, and creates from the last field."""
+        if event.input.id == "client-ref":
+            self.query_one("#counsellor", Input).focus()
+        else:
+            self._create()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Create or cancel."""
+        if event.button.id == "create":
+            self._create()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        """Close without creating anything."""
+        self.dismiss(None)
+
+    def _create(self) -> None:
+        """Check the answers and hand them to the app."""
+        client_ref = self.query_one("#client-ref", Input).value.strip()
+        counsellor = self.query_one("#counsellor", Input).value.strip()
+        protocol = self.query_one("#protocol", Select).value
+        error = self.query_one("#new-error", Static)
+        if not client_ref:
+            error.update("Geef een cliëntcode.")
+            self.query_one("#client-ref", Input).focus()
+            return
+        if not counsellor:
+            error.update("Geef je naam als hulpverlener.")
+            self.query_one("#counsellor", Input).focus()
+            return
+        if not isinstance(protocol, str):
+            error.update("Kies een protocol.")
+            return
+        self.dismiss(NewDossier(client_ref, counsellor, Path(protocol)))
