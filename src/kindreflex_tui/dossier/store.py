@@ -326,11 +326,19 @@ class OpenDossier:
         self._guard = threading.Lock()
         self._closed = False
 
-    def save(self) -> None:
+    def serialise(self) -> bytes:
+        """The dossier as the JSON bytes `save` writes; call it where edits happen."""
+        try:
+            return self.dossier.model_dump_json(indent=2).encode("utf-8")
+        except (ValueError, TypeError) as error:
+            raise _fail(self.path, f"niet opgeslagen: {error}") from None
+
+    def save(self, payload: bytes | None = None) -> None:
         """Write the dossier durably, keeping the previous version as `<id>.json.bak`.
 
-        Refuses (DossierError) when the file changed on disk since it was read or
-        written here; ReadOnlyDossierError when opened read-only.
+        `payload` is a `serialise()` result taken earlier, so a worker thread can write
+        while the dossier is being edited. Refuses (DossierError) when the file changed
+        on disk since it was read or written here; ReadOnlyDossierError when read-only.
         """
         with self._guard:
             if self.readonly:
@@ -340,10 +348,7 @@ class OpenDossier:
                 )
             if self._closed:
                 raise _fail(self.path, "niet opgeslagen: het dossier is al gesloten")
-            try:
-                data = self.dossier.model_dump_json(indent=2).encode("utf-8")
-            except (ValueError, TypeError) as error:
-                raise _fail(self.path, f"niet opgeslagen: {error}") from None
+            data = payload if payload is not None else self.serialise()
 
             self._check_unchanged()
             if self._original_version < SCHEMA_VERSION:
