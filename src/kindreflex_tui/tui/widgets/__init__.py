@@ -1,0 +1,1 @@
+"""Widgets of the step screen: flow map, checklist, fields, repeats, the decision."""
