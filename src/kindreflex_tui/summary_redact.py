@@ -78,7 +78,7 @@ _MONTHS = (
 # fmt: on
 
 
-def _only_roles(text: str) -> bool:
+def is_role_only(text: str) -> bool:
     """Whether a text is made of role words only, so names no one in particular."""
     words = re.findall(r"[^\W\d_][\w'’-]*", text)
     return bool(words) and all(w.lower() in _ROLE_WORDS for w in words)
@@ -171,15 +171,16 @@ class Redactor:
             return
         parts = [p.strip() for p in _NAME_SEPARATORS.split(name)]
         for whole in [name.strip(), *parts]:
-            if not whole or (replacement == NAME and _only_roles(whole)):
+            if not whole or (replacement == NAME and is_role_only(whole)):
                 continue
             self._remember(whole, replacement)
             words = whole.split()
             if len(words) > 1:
                 for word in words:
                     word = word.strip(".,'’\"")
-                    proper = word[:1].isupper() and len(word) >= 3
-                    if proper and word.lower() not in _PARTICLES:
+                    proper = word[:1].isupper() and len(word) >= 2
+                    common = word.lower() in _PARTICLES or is_role_only(word)
+                    if proper and not common:
                         self._remember(word, NAME)
 
     def _remember(self, name: str, replacement: str) -> None:
