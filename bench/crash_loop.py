@@ -76,7 +76,7 @@ def run(kills: int, max_delay: float, plain: bool, seed: int) -> int:
         else:
             if len(dossier.history) < acknowledged:
                 lost += 1
-                acknowledged = len(dossier.history)
+            acknowledged = len(dossier.history)  # where the next child starts
         orphans += len(clean_orphans(folder))
 
     seconds = time.perf_counter() - start

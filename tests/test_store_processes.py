@@ -62,7 +62,7 @@ def test_a_dossier_killed_mid_save_always_loads_old_or_new(folder: Path) -> None
     seed = random.randrange(1 << 30)
     chance = random.Random(seed)
     path = folder / f"{DOSSIER_ID}.json"
-    acknowledged = len(read_dossier(path).history)
+    acknowledged = start_length = len(read_dossier(path).history)
 
     for kill in range(KILLS):
         child = start(folder, "loop")
@@ -76,13 +76,14 @@ def test_a_dossier_killed_mid_save_always_loads_old_or_new(folder: Path) -> None
         context = f"kill {kill + 1} (seed {seed})"
         assert len(dossier.history) >= acknowledged, context
         assert len(dossier.history) <= acknowledged + 5, context
+        acknowledged = len(dossier.history)  # where the next child starts
         backup = path.with_name(path.name + ".bak")
         if backup.exists():
             read_dossier(backup)
         DossierStore(folder)
         assert not [p for p in folder.iterdir() if TEMP_MARK in p.name], context
 
-    assert acknowledged > 100, "the children never completed a save"
+    assert acknowledged > start_length, "the children never completed a save"
 
 
 def test_a_second_process_gets_read_only_and_no_write_is_lost(folder: Path) -> None:
