@@ -342,3 +342,21 @@ def test_a_dossier_dumps_as_readable_indented_json(store: DossierStore) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.startswith('{\n  "schema_version": 2,')
     assert Dossier.model_validate_json(text).client_ref == "CL-2026-0412"
+
+
+def test_a_broken_dossier_points_to_its_readable_backup(store: DossierStore) -> None:
+    with store.create(make_dossier(), holder="Els") as opened:
+        opened.save()
+    opened.path.write_bytes(b'{"schema_version": 2, "id": "kx-2026')
+
+    with pytest.raises(DossierError) as caught:
+        store.open("kx-20260302-a1b2c3", holder="Els")
+    assert str(caught.value).endswith(
+        "; de vorige versie staat nog in kx-20260302-a1b2c3.json.bak"
+    )
+    [listing] = store.scan()
+    assert listing.error is not None and "json.bak" in listing.error
+    # The refused open let go of the lock.
+    opened.path.write_bytes(make_dossier().model_dump_json().encode())
+    with store.open("kx-20260302-a1b2c3", holder="Els") as again:
+        assert not again.readonly

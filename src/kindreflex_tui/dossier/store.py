@@ -264,6 +264,24 @@ def _load(path: Path) -> _Loaded:
     return _Loaded(dossier, version, notes, stamp)
 
 
+def _load_or_point_to_backup(path: Path) -> _Loaded:
+    """Load a dossier; if it is unreadable, say so and point to a readable backup."""
+    try:
+        return _load(path)
+    except FutureSchemaError:
+        raise
+    except DossierError as error:
+        backup = path.with_name(path.name + ".bak")
+        try:
+            _load(backup)
+        except DossierError:
+            raise error from None
+        raise DossierError(
+            f"{error.message}; de vorige versie staat nog in {backup.name}",
+            where=error.where,
+        ) from None
+
+
 def read_dossier(path: Path) -> Dossier:
     """Read and validate one dossier file, migrating it in memory; never writes.
 
@@ -535,7 +553,7 @@ class DossierStore:
 
     def load(self, ref: str) -> Dossier:
         """Read a dossier without locking it (for summaries and lists)."""
-        return read_dossier(self.resolve(ref))
+        return _load_or_point_to_backup(self.resolve(ref)).dossier
 
     def scan(self) -> list[DossierListing]:
         """Every `*.json` dossier in the folder; unreadable ones with the reason."""
@@ -551,7 +569,8 @@ class DossierStore:
                 continue
             path = Path(entry.path)
             try:
-                listings.append(DossierListing(path, read_dossier(path)))
+                loaded = _load_or_point_to_backup(path)
+                listings.append(DossierListing(path, loaded.dossier))
             except DossierError as error:
                 listings.append(DossierListing(path, None, error.message))
         return listings
@@ -606,7 +625,7 @@ class DossierStore:
 
         try:
             self._write_holder(path, holder)
-            loaded = _load(path)
+            loaded = _load_or_point_to_backup(path)
         except FutureSchemaError:
             self._unlock(path, lock)
             return self._open_readonly(path, None)
@@ -625,7 +644,7 @@ class DossierStore:
     def _open_readonly(self, path: Path, reason: str | None) -> OpenDossier:
         """A read-only view; a newer dossier's reason replaces `reason`."""
         try:
-            loaded = _load(path)
+            loaded = _load_or_point_to_backup(path)
         except FutureSchemaError as error:
             if error.view is None:
                 raise
