@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -163,6 +163,15 @@ def test_team_decision_date_in_the_future_is_refused(
     with pytest.raises(InputError, match="toekomst"):
         kx.set_answer("team_date", today + timedelta(days=1))
     assert kx.set_answer("team_date", today)
+
+
+def test_a_date_given_with_a_time_is_kept_as_its_day(
+    engine: MakeEngine, complete: Complete
+) -> None:
+    kx = engine()
+    to_concern(kx, complete)
+    kx.set_answer("team_date", datetime(2026, 2, 5, 14, 30))
+    assert kx.value("team_date") == "2026-02-05"
 
 
 def test_clearing_an_answer_removes_it_and_the_history_keeps_the_old_value(

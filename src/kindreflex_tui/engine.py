@@ -706,7 +706,12 @@ class Engine:
                 raise InputError(f"‘{spec.label}’ verwacht ja of nee")
             return value
         if spec.type == "date":
-            day = value if isinstance(value, date) else parse_date(str(value))
+            if isinstance(value, datetime):
+                day = value.date()
+            elif isinstance(value, date):
+                day = value
+            else:
+                day = parse_date(str(value))
             if spec.not_future and day > self.today():
                 allowed = spec.not_future_unless is not None and self.holds(
                     spec.not_future_unless, item
