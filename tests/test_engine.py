@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from kindreflex_tui.dossier.model import Dossier
+from kindreflex_tui.dossier.model import Child, Dossier
 from kindreflex_tui.engine import (
     DecisionNeedsOverride,
     DecisionRefused,
@@ -342,6 +342,21 @@ def test_child_ids_are_never_reused_after_removal(engine: MakeEngine) -> None:
     kx.remove_item("children", "k3")
     kx.remove_item("children", "k1")
     assert kx.add_item("children", {**CHILD, "name": "Sam"}) == "k4"
+
+
+def test_child_ids_are_never_reused_in_a_dossier_with_children_from_before(
+    engine: MakeEngine,
+) -> None:
+    # A migrated dossier holds children without child_added events.
+    kx = engine()
+    kx.dossier.children.append(
+        Child(id="k2", name="Milan", birth_date=date(2019, 1, 1))
+    )
+    given = [kx.add_item("children", {**CHILD, "name": f"Kind {n}"}) for n in range(2)]
+    kx.remove_item("children", given[-1])
+    given.append(kx.add_item("children", {**CHILD, "name": "Lina"}))
+    assert "k2" not in given
+    assert len(set(given)) == len(given)
 
 
 def test_a_child_needs_its_required_answers(engine: MakeEngine) -> None:

@@ -655,10 +655,16 @@ class Engine:
 
     def _next_child_id(self) -> str:
         """A child id never used before in this dossier, removed children included."""
-        used = sum(1 for e in self.dossier.history if e.kind == "child_added")
-        taken = {c.id for c in self.dossier.children}
-        number = used + 1
-        while f"k{number}" in taken:
+        used = {c.id for c in self.dossier.children}
+        used.update(
+            e.target
+            for e in self.dossier.history
+            if e.kind.startswith("child_") and e.target
+        )
+        # Children from an older dossier may lack events: look at every id seen.
+        numbers = [int(i[1:]) for i in used if i[:1] == "k" and i[1:].isdigit()]
+        number = max(numbers, default=0) + 1
+        while f"k{number}" in used:
             number += 1
         return f"k{number}"
 
