@@ -405,6 +405,22 @@ def test_expected_child_takes_a_future_due_date_and_has_no_age(
     assert not kx.is_twelve_plus(child)
 
 
+def test_expected_child_does_not_keep_a_hidden_birth_date(
+    engine: MakeEngine, today: date
+) -> None:
+    # The form hides the birth date once "expected" is ticked; a date typed there
+    # before is not asked, so it must not be refused nor stored.
+    kx = engine()
+    due = today + timedelta(days=30)
+    child_id = kx.add_item(
+        "children",
+        {"name": "Baby", "expected": True, "due_date": due, "birth_date": due},
+    )
+    child = kx.dossier.child(child_id)
+    assert child is not None
+    assert child.birth_date is None
+
+
 @pytest.mark.parametrize(
     ("born", "on", "age", "twelve_plus"),
     [
@@ -480,6 +496,18 @@ def test_items_of_a_repeat_get_distinct_ids(
     assert len(ids) == 10
 
 
+def test_anonymous_consultation_does_not_keep_the_persons_name(
+    engine: MakeEngine, complete: Complete
+) -> None:
+    kx = engine()
+    to_safety(kx, complete)
+    item_id = kx.add_item("consultations", {**CONSULT, "anonymous": True})
+    (stored,) = kx.items("consultations")
+    assert stored["id"] == item_id
+    assert "person" not in stored
+    assert "An Claes" not in kx.dossier.model_dump_json()
+
+
 def test_unknown_consultation_is_refused(
     engine: MakeEngine, complete: Complete
 ) -> None:
@@ -552,6 +580,20 @@ def test_care_arranged_is_asked_only_for_a_residential_client_with_children(
     assert kx.is_visible(spec) is asked
     assert kx.is_required(spec) is asked
     assert ("care_arranged" in {m.target for m in kx.missing()}) is asked
+
+
+def test_who_cares_is_hidden_again_when_the_client_is_no_longer_residential(
+    engine: MakeEngine,
+) -> None:
+    kx = engine()
+    kx.set_answer("residential", True)
+    kx.set_answer("has_children", True)
+    kx.set_answer("care_arranged", "yes")
+    care_by = kx.step.field("care_by")
+    assert care_by is not None
+    assert kx.is_visible(care_by)
+    kx.set_answer("residential", False)
+    assert not kx.is_visible(care_by)
 
 
 def test_reasons_are_required_only_with_a_niet_pluis_feeling(
@@ -663,6 +705,19 @@ def test_route_against_the_team_outcome_needs_an_override_reason(
     assert left.decision.override_reason == "Nieuwe feiten."
     assert left.decision.warnings == warned.value.warnings
     assert kx.step.id == "mandated"
+
+
+def test_an_answer_hidden_by_a_later_correction_does_not_silence_the_warning(
+    engine: MakeEngine, complete: Complete
+) -> None:
+    kx = engine()
+    to_concern(kx, complete)
+    complete(kx, "concerning_unwilling", outcome="concerning", willingness="refusing")
+    assert kx.warnings("concerning_unwilling") == []
+    kx.set_answer("outcome", "not_concerning")
+    assert kx.warnings("concerning_unwilling") != []
+    with pytest.raises(DecisionNeedsOverride):
+        kx.decide("concerning_unwilling", "Toch melden.")
 
 
 def test_an_agreeing_route_records_no_warning_and_no_override(

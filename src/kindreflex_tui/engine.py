@@ -144,6 +144,7 @@ class Engine:
         """Counts changes since this engine was made; the UI autosaves when it moves."""
         self.listeners: list[Callable[[Event], None]] = []
         """Called after every change with the history event it wrote."""
+        self._resolving: set[str] = set()
 
     # -- creating -------------------------------------------------------------------
 
@@ -246,7 +247,20 @@ class Engine:
         spec = self.step.field(ref)
         if spec is None:
             return item.get(ref) if item is not None else None
+        if not self._shown(spec):
+            # A hidden answer (left from before a correction) counts as unanswered.
+            return None
         return self.value(ref)
+
+    def _shown(self, spec: FieldSpec) -> bool:
+        """Whether a top-level field is visible; a condition cycle counts as shown."""
+        if spec.show_if is None or spec.id in self._resolving:
+            return True
+        self._resolving.add(spec.id)
+        try:
+            return self.holds(spec.show_if)
+        finally:
+            self._resolving.discard(spec.id)
 
     def holds(
         self, condition: Condition, item: Mapping[str, Any] | None = None
@@ -686,10 +700,12 @@ class Engine:
         if unknown:
             raise InputError(f"‘{spec.label}’ kent geen veld {sorted(unknown)[0]!r}")
         item: Item = {}
+        given = {k: v for k, v in values.items() if k != "id"}
         for sub in spec.fields:
-            if sub.type == "info":
+            # A hidden sub-field is not asked: what it may still hold is dropped.
+            if sub.type == "info" or not self.is_visible(sub, given):
                 continue
-            value = self._coerce(sub, values.get(sub.id), item=values)
+            value = self._coerce(sub, values.get(sub.id), item=given)
             if value is not None:
                 item[sub.id] = value
         for sub in spec.fields:
