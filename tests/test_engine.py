@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -751,6 +751,22 @@ def test_every_change_appends_a_numbered_utc_event_by_the_actor(
     assert all(e.by == "Els Peeters" for e in history)
     assert all(a.at <= b.at for a, b in itertools.pairwise(history))
     assert kx.dossier.updated_at == history[-1].at
+
+
+def test_times_from_a_local_clock_are_stored_in_utc(protocol: Protocol) -> None:
+    brussels = timezone(timedelta(hours=1))
+    moment = datetime(2026, 3, 2, 10, 30, tzinfo=brussels)
+    kx = Engine.start(
+        protocol,
+        dossier_id="kx-test-local",
+        client_ref="CL-1",
+        counsellor="Els",
+        clock=lambda: moment,
+    )
+    event = kx.dossier.history[0]
+    assert event.at == moment
+    assert event.at.utcoffset() == timedelta(0)
+    assert '"2026-03-02T09:30:00Z"' in kx.dossier.model_dump_json()
 
 
 def test_a_second_counsellor_joining_is_recorded_once(

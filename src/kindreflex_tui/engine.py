@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import JsonValue
@@ -92,6 +92,11 @@ def is_answered(value: object) -> bool:
     return True
 
 
+def _utc(moment: datetime) -> datetime:
+    """A clock reading in UTC (a naive one is taken as local time)."""
+    return moment.astimezone(UTC)
+
+
 def child_as_item(child: Child) -> Item:
     """A register child as a plain dict of sub-field values (dates as ISO text)."""
     item: Item = {
@@ -166,7 +171,7 @@ class Engine:
             raise InputError("geef een cliëntcode (een naam is niet nodig)")
         if not counsellor:
             raise InputError("geef de naam van de hulpverlener")
-        moment = clock()
+        moment = _utc(clock())
         dossier = Dossier(
             id=dossier_id,
             client_ref=client_ref,
@@ -544,7 +549,7 @@ class Engine:
         if warnings and not (override_reason or "").strip():
             raise DecisionNeedsOverride(warnings)
 
-        moment = self.clock()
+        moment = self._now()
         visit = self.visit
         visit.decision = Decision(
             option=option.id,
@@ -586,6 +591,10 @@ class Engine:
 
     # -- internals ------------------------------------------------------------------
 
+    def _now(self) -> datetime:
+        """The clock's time, in UTC."""
+        return _utc(self.clock())
+
     def _enter(self, step_id: str) -> None:
         """Start a new visit of a step."""
         number = len(self.dossier.visits) + 1
@@ -593,7 +602,7 @@ class Engine:
             Visit(
                 id=number,
                 step=step_id,
-                entered_at=self.clock(),
+                entered_at=self._now(),
                 entered_by=self.actor,
             )
         )
@@ -609,7 +618,7 @@ class Engine:
         reason: str | None = None,
     ) -> None:
         """Append a history event, join the actor, notify the listeners."""
-        moment = self.clock()
+        moment = self._now()
         if self.actor not in self.dossier.counsellors and kind != "dossier_created":
             self.dossier.counsellors.append(self.actor)
             self._append(moment, "counsellor_joined", {})
