@@ -76,6 +76,11 @@ def test_new_dossier_needs_a_counsellor(engine: MakeEngine, blank: str) -> None:
         engine(counsellor=blank)
 
 
+def test_overlong_client_ref_is_refused_with_a_message(engine: MakeEngine) -> None:
+    with pytest.raises(InputError, match="200"):
+        engine(client_ref="C" * 201)
+
+
 # -- answers per field type ------------------------------------------------------------
 
 
@@ -366,6 +371,16 @@ def test_a_child_needs_its_required_answers(engine: MakeEngine) -> None:
     with pytest.raises(InputError, match="Naam"):
         kx.add_item("children", {**CHILD, "name": "  "})
     assert kx.dossier.children == []
+
+
+def test_a_child_with_an_overlong_name_is_refused_with_a_message(
+    engine: MakeEngine,
+) -> None:
+    kx = engine()
+    before = snapshot(kx)
+    with pytest.raises(InputError, match="200"):
+        kx.add_item("children", {**CHILD, "name": "N" * 201})
+    assert snapshot(kx) == before
 
 
 def test_unknown_child_answer_is_refused(engine: MakeEngine) -> None:
@@ -879,6 +894,22 @@ def test_text_survives_the_engine_and_a_json_round_trip_byte_for_byte(
     assert consult["person"].encode() == consult["advice"].encode() == text.encode()
     assert again.visits[1].notes.encode() == text.encode()
     assert again.model_dump_json() == kx.dossier.model_dump_json()
+
+
+@pytest.mark.parametrize("text", ["Noor\udcff", "\ud800"])
+def test_text_that_cannot_be_saved_is_refused_and_nothing_changes(
+    engine: MakeEngine, text: str
+) -> None:
+    kx = engine()
+    before = snapshot(kx)
+    with pytest.raises(InputError):
+        kx.add_item("children", {**CHILD, "name": text})
+    with pytest.raises(InputError):
+        kx.set_notes(text)
+    with pytest.raises(InputError):
+        kx.set_mark("notes", "third_party", source=text)
+    assert snapshot(kx) == before
+    kx.dossier.model_dump_json()
 
 
 def test_engine_refuses_changes_in_a_closed_dossier(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from pydantic import JsonValue
+from pydantic import JsonValue, ValidationError
 
 from kindreflex_tui.dates import format_date, parse_date
 from kindreflex_tui.dossier.model import (
@@ -31,6 +31,9 @@ CONSENT_AGE = 12
 
 CHILD_CORE = ("name", "birth_date", "expected", "due_date")
 """Register sub-fields kept as named attributes of a Child; the rest go in answers."""
+
+NAME_MAX = 200
+"""The longest name or client code the dossier accepts (see `dossier.model.Name`)."""
 
 Item = dict[str, Any]
 """One repeat item (or a child of the register) as a plain dict of sub-field values."""
@@ -92,6 +95,27 @@ def is_answered(value: object) -> bool:
     return True
 
 
+def _storable(text: str, what: str) -> str:
+    """The text itself, or InputError when it holds characters JSON cannot save."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(
+            f"‘{what}’ bevat tekens die niet bewaard kunnen worden; typ het opnieuw"
+        ) from None
+    return text
+
+
+def _name(text: str, what: str, empty: str) -> str:
+    """A stripped name or code; InputError when empty, too long or unsavable."""
+    text = _storable(text.strip(), what)
+    if not text:
+        raise InputError(empty)
+    if len(text) > NAME_MAX:
+        raise InputError(f"‘{what}’ is te lang: hoogstens {NAME_MAX} tekens")
+    return text
+
+
 def _utc(moment: datetime) -> datetime:
     """A clock reading in UTC (a naive one is taken as local time)."""
     return moment.astimezone(UTC)
@@ -142,7 +166,7 @@ class Engine:
     ) -> None:
         self.protocol = protocol
         self.dossier = dossier
-        self.actor = actor.strip() or "onbekend"
+        self.actor = _name(actor, "hulpverlener", "") if actor.strip() else "onbekend"
         self.clock = clock
         self.today = today
         self.revision = 0
@@ -165,12 +189,12 @@ class Engine:
         today: Callable[[], date] = date.today,
     ) -> Engine:
         """A new dossier for a client, standing at the protocol's first step."""
-        client_ref = client_ref.strip()
-        counsellor = counsellor.strip()
-        if not client_ref:
-            raise InputError("geef een cliëntcode (een naam is niet nodig)")
-        if not counsellor:
-            raise InputError("geef de naam van de hulpverlener")
+        client_ref = _name(
+            client_ref, "cliëntcode", "geef een cliëntcode (een naam is niet nodig)"
+        )
+        counsellor = _name(
+            counsellor, "hulpverlener", "geef de naam van de hulpverlener"
+        )
         moment = _utc(clock())
         dossier = Dossier(
             id=dossier_id,
@@ -379,6 +403,7 @@ class Engine:
         old = self.visit.notes
         if old == text:
             return False
+        _storable(text, self.step.notes_label)
         self.visit.notes = text
         self._record("notes_set", target="notes", old=old, new=text)
         return True
@@ -393,7 +418,8 @@ class Engine:
         if target != "notes":
             self._field(target)
         old = self.visit.marks.get(target)
-        new = Mark(kind=kind, source=(source or "").strip() or None) if kind else None
+        source = _storable((source or "").strip(), "bron") or None
+        new = Mark(kind=kind, source=source) if kind else None
         if old == new:
             return False
         if new is None:
@@ -465,6 +491,8 @@ class Engine:
     ) -> None:
         """Remove an item; the history keeps what it held."""
         spec = self._field(field_id, kind="repeat")
+        if reason is not None:
+            reason = _storable(reason, "reden")
         if spec.store == "children":
             child = self._child(item_id)
             self.dossier.children.remove(child)
@@ -540,13 +568,15 @@ class Engine:
         """Take a decision: leave the step, enter its target or close the dossier."""
         step = self.step
         option = self._option(option_id)
+        reason = _storable(reason.strip(), "reden")
+        override = _storable((override_reason or "").strip(), "reden")
         missing = self.missing(option_id)
-        if step.reason_required and not reason.strip():
+        if step.reason_required and not reason:
             missing.append(Missing("reason", "geef een reden voor je beslissing"))
         if missing:
             raise DecisionRefused(missing)
         warnings = self.warnings(option_id)
-        if warnings and not (override_reason or "").strip():
+        if warnings and not override:
             raise DecisionNeedsOverride(warnings)
 
         moment = self._now()
@@ -554,26 +584,21 @@ class Engine:
         visit.decision = Decision(
             option=option.id,
             target=option.target,
-            reason=reason.strip(),
+            reason=reason,
             taken_at=moment,
             taken_by=self.actor,
             warnings=warnings,
-            override_reason=(override_reason or "").strip() or None
-            if warnings
-            else None,
+            override_reason=override if warnings else None,
         )
         self._record(
-            "decision_taken",
-            target=option.id,
-            new=option.target,
-            reason=reason.strip(),
+            "decision_taken", target=option.id, new=option.target, reason=reason
         )
         visit.left_at = moment
         visit.left_by = self.actor
         self._record("step_left", target=step.id)
         if option.target == END:
             self.dossier.status = "closed"
-            self._record("dossier_closed", reason=reason.strip())
+            self._record("dossier_closed", reason=reason)
         else:
             self._enter(option.target)
 
@@ -581,12 +606,13 @@ class Engine:
         """Reopen a closed dossier at a step, with a reason."""
         if not self.closed:
             raise InputError("dit dossier is niet afgesloten")
-        if not reason.strip():
+        reason = _storable(reason.strip(), "reden")
+        if not reason:
             raise InputError("geef een reden om het dossier te heropenen")
         if not self.protocol.has_step(step_id):
             raise InputError(f"onbekende stap {step_id!r}")
         self.dossier.status = "open"
-        self._record("dossier_reopened", reason=reason.strip(), new=step_id)
+        self._record("dossier_reopened", reason=reason, new=step_id)
         self._enter(step_id)
 
     # -- internals ------------------------------------------------------------------
@@ -694,14 +720,23 @@ class Engine:
     def _child_from(self, child_id: str, item: Item) -> Child:
         """Build a register child from validated sub-field values."""
         extra = {k: v for k, v in item.items() if k not in CHILD_CORE}
-        return Child(
-            id=child_id,
-            name=item.get("name") or "",
-            birth_date=item.get("birth_date"),
-            expected=bool(item.get("expected")),
-            due_date=item.get("due_date"),
-            answers=extra,
-        )
+        name = item.get("name") or ""
+        if len(name) > NAME_MAX:
+            raise InputError(f"‘Naam’ is te lang: hoogstens {NAME_MAX} tekens")
+        try:
+            return Child(
+                id=child_id,
+                name=name,
+                birth_date=item.get("birth_date"),
+                expected=bool(item.get("expected")),
+                due_date=item.get("due_date"),
+                answers=extra,
+            )
+        except ValidationError as error:
+            where = ".".join(str(part) for part in error.errors()[0]["loc"])
+            raise InputError(
+                f"kind niet bewaard: ongeldige waarde bij {where}"
+            ) from None
 
     def _coerce_item(self, spec: FieldSpec, values: Mapping[str, Any]) -> Item:
         """Check and convert the sub-field values of one repeat item."""
@@ -731,7 +766,7 @@ class Engine:
         if spec.type in ("text", "long_text"):
             if not isinstance(value, str):
                 raise InputError(f"‘{spec.label}’ verwacht tekst")
-            return value
+            return _storable(value, spec.label)
         if spec.type == "yes_no":
             if not isinstance(value, bool):
                 raise InputError(f"‘{spec.label}’ verwacht ja of nee")
