@@ -214,6 +214,8 @@ class StepScreen(Screen[None]):
         self.body = StepBody(engine, readonly=readonly)
         self._missing_option: Option | None = None
         """The option whose missing items are listed, kept up to date as one types."""
+        self._sync_pending = False
+        self._children_changed = False
 
     # -- building ---------------------------------------------------------------------
 
@@ -256,18 +258,30 @@ class StepScreen(Screen[None]):
             picker.flush()
 
     def _engine_changed(self, event: Event) -> None:
-        """After every change: the map, the conditions and any missing list."""
-        self.flow_map.refresh()
+        """Called by the engine, possibly halfway through a change: only schedule."""
         if event.kind in CHILD_EVENTS:
+            self._children_changed = True
+        if not self._sync_pending:
+            self._sync_pending = True
+            self.call_later(self._sync_with_engine)
+
+    async def _sync_with_engine(self) -> None:
+        """After changes: the map, the per-child groups, conditions, missing list."""
+        self._sync_pending = False
+        if self.engine.dossier.current_visit is None or not self.is_attached:
+            return
+        self.flow_map.refresh()
+        if self._children_changed:
+            self._children_changed = False
             for group in self.body.query(PerChildGroup):
-                self.call_later(group.recompose)
+                await group.recompose()
         self.refresh_conditions()
         if self._missing_option is not None:
-            self.call_after_refresh(self._update_missing)
+            self._update_missing()
 
     def refresh_conditions(self) -> None:
         """Hide, show and require fields as the answers so far say."""
-        if self.engine.closed:
+        if self.engine.dossier.current_visit is None:
             return
         for block in self.body.blocks():
             block.set_state(
