@@ -752,6 +752,40 @@ def test_unknown_option_is_refused(engine: MakeEngine) -> None:
         engine().decide("jump_to_six", "omdat")
 
 
+def test_leaving_a_step_records_the_decision_and_the_visit_it_left(
+    engine: MakeEngine, complete: Complete
+) -> None:
+    kx = engine()
+    to_safety(kx, complete)
+    taken, left, entered = kx.dossier.history[-3:]
+    assert (taken.kind, taken.target, taken.new) == (
+        "decision_taken",
+        "children_present",
+        "safety",
+    )
+    assert taken.reason == "Eén kind woont bij de cliënt."
+    assert (left.kind, left.step, left.visit) == ("step_left", "conversation", 1)
+    assert (entered.kind, entered.step, entered.visit) == ("step_entered", "safety", 2)
+
+
+def test_a_listener_never_sees_a_half_taken_decision(
+    engine: MakeEngine, complete: Complete
+) -> None:
+    kx = engine()
+    complete(kx, "children_present", has_children=True, residential=False)
+    seen: list[tuple[str, str | None, str]] = []
+    kx.listeners.append(
+        lambda e: seen.append((e.kind, kx.dossier.current_step, kx.dossier.status))
+    )
+    kx.decide("children_present", "Eén kind.")
+    assert [kind for kind, _, _ in seen] == [
+        "decision_taken",
+        "step_left",
+        "step_entered",
+    ]
+    assert all(step == "safety" for _, step, _ in seen)
+
+
 # -- the history -----------------------------------------------------------------------
 
 

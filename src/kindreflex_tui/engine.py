@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -172,7 +173,12 @@ class Engine:
         self.revision = 0
         """Counts changes since this engine was made; the UI autosaves when it moves."""
         self.listeners: list[Callable[[Event], None]] = []
-        """Called after every change with the history event it wrote."""
+        """Called after every change with the history event it wrote.
+
+        Events of one change (a decision writes several) reach the listeners when
+        the whole change is done, so a listener never sees a half-made change."""
+        self._depth = 0
+        self._pending: list[Event] = []
         self._resolving: set[str] = set()
 
     # -- creating -------------------------------------------------------------------
@@ -446,7 +452,10 @@ class Engine:
             self.dossier.children.append(child)
             self._record("child_added", target=child.id, new=child_as_item(child))
             return child.id
+        taken = {str(old.get("id")) for old in current}
         item_id = uuid.uuid4().hex[:8]
+        while item_id in taken:
+            item_id = uuid.uuid4().hex[:8]
         stored = {"id": item_id, **item}
         self.visit.answers[field_id] = [*current, stored]
         self._record("answer_set", target=f"{field_id}/{item_id}", new=stored)
@@ -579,28 +588,30 @@ class Engine:
         if warnings and not override:
             raise DecisionNeedsOverride(warnings)
 
-        moment = self._now()
-        visit = self.visit
-        visit.decision = Decision(
-            option=option.id,
-            target=option.target,
-            reason=reason,
-            taken_at=moment,
-            taken_by=self.actor,
-            warnings=warnings,
-            override_reason=override if warnings else None,
-        )
-        self._record(
-            "decision_taken", target=option.id, new=option.target, reason=reason
-        )
-        visit.left_at = moment
-        visit.left_by = self.actor
-        self._record("step_left", target=step.id)
-        if option.target == END:
-            self.dossier.status = "closed"
-            self._record("dossier_closed", reason=reason)
-        else:
-            self._enter(option.target)
+        with self._change():
+            moment = self._now()
+            visit = self.visit
+            visit.decision = Decision(
+                option=option.id,
+                target=option.target,
+                reason=reason,
+                taken_at=moment,
+                taken_by=self.actor,
+                warnings=warnings,
+                override_reason=override if warnings else None,
+            )
+            self._record(
+                "decision_taken", target=option.id, new=option.target, reason=reason
+            )
+            # Recorded while the visit is still current, so the event names it.
+            self._record("step_left", target=step.id)
+            visit.left_at = moment
+            visit.left_by = self.actor
+            if option.target == END:
+                self.dossier.status = "closed"
+                self._record("dossier_closed", reason=reason)
+            else:
+                self._enter(option.target)
 
     def reopen(self, step_id: str, reason: str) -> None:
         """Reopen a closed dossier at a step, with a reason."""
@@ -611,15 +622,34 @@ class Engine:
             raise InputError("geef een reden om het dossier te heropenen")
         if not self.protocol.has_step(step_id):
             raise InputError(f"onbekende stap {step_id!r}")
-        self.dossier.status = "open"
-        self._record("dossier_reopened", reason=reason, new=step_id)
-        self._enter(step_id)
+        with self._change():
+            self.dossier.status = "open"
+            self._record("dossier_reopened", reason=reason, new=step_id)
+            self._enter(step_id)
 
     # -- internals ------------------------------------------------------------------
 
     def _now(self) -> datetime:
         """The clock's time, in UTC."""
         return _utc(self.clock())
+
+    @contextmanager
+    def _change(self) -> Iterator[None]:
+        """Group the events of one change; listeners hear of them once it is done."""
+        self._depth += 1
+        try:
+            yield
+        finally:
+            self._depth -= 1
+            if self._depth == 0:
+                self._flush()
+
+    def _flush(self) -> None:
+        """Tell the listeners about the events written since the last flush."""
+        pending, self._pending = self._pending, []
+        for event in pending:
+            for listener in list(self.listeners):
+                listener(event)
 
     def _enter(self, step_id: str) -> None:
         """Start a new visit of a step."""
@@ -676,8 +706,9 @@ class Engine:
         self.dossier.history.append(event)
         self.dossier.updated_at = moment
         self.revision += 1
-        for listener in self.listeners:
-            listener(event)
+        self._pending.append(event)
+        if self._depth == 0:
+            self._flush()
 
     def _field(self, field_id: str, kind: str | None = None) -> FieldSpec:
         """A top-level field of the current step, checked for its type."""
