@@ -459,6 +459,26 @@ def test_age_today_and_the_twelve_plus_flag(
     assert kx.is_twelve_plus(child) is twelve_plus
 
 
+def test_the_register_can_be_kept_up_to_date_after_step_one(
+    engine: MakeEngine, complete: Complete, today: date
+) -> None:
+    # A baby is born while the counsellor is in step 2: the register must follow.
+    kx = engine()
+    complete(kx, "children_present", has_children=True, residential=False)
+    due = today + timedelta(days=20)
+    baby = kx.add_item("children", {"name": "Baby", "expected": True, "due_date": due})
+    kx.decide("children_present", "Er is een kind op komst.")
+    assert kx.step.id == "safety"
+    born = {"name": "Lina", "birth_date": today, "lives_with_client": "permanent"}
+    assert kx.update_item("children", baby, born)
+    child = kx.dossier.child(baby)
+    assert child is not None
+    assert (child.expected, child.birth_date, kx.child_age(child)) == (False, today, 0)
+    changed = kx.dossier.history[-1]
+    assert (changed.kind, changed.step) == ("child_changed", "safety")
+    assert [item["name"] for item in kx.items("children")][-1] == "Lina"
+
+
 def test_age_follows_the_injected_day(engine: MakeEngine) -> None:
     day = {"today": date(2026, 3, 1)}
     kx = engine()

@@ -132,6 +132,11 @@ def fiddle(data: st.DataObject, kx: Engine) -> None:
                 refused_leaves_no_trace(
                     kx, lambda s=spec: kx.set_answer(s.id, "31-02-2020")
                 )
+    register = next(f for s in kx.protocol.steps for f in s.fields if f.store)
+    if step.field(register.id) is None and data.draw(st.integers(0, 4)) == 0:
+        # The register is kept up to date from any step (a baby born later).
+        values = item_for(data, kx, register)
+        refused_leaves_no_trace(kx, lambda: kx.add_item(register.id, values))
     if data.draw(st.booleans()):
         kx.set_notes(data.draw(texts))
     if data.draw(st.integers(0, 3)) == 0:

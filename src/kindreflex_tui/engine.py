@@ -711,13 +711,24 @@ class Engine:
             self._flush()
 
     def _field(self, field_id: str, kind: str | None = None) -> FieldSpec:
-        """A top-level field of the current step, checked for its type."""
-        spec = self.step.field(field_id)
+        """A top-level field of the current step, checked for its type.
+
+        The children register belongs to the whole dossier: it can be kept up to
+        date from any step (a baby born during step 3), not only from step 1."""
+        spec = self.step.field(field_id) or self._register(field_id)
         if spec is None:
             raise InputError(f"stap {self.step.number} heeft geen veld {field_id!r}")
         if kind is not None and spec.type != kind:
             raise InputError(f"‘{spec.label}’ is geen {kind}")
         return spec
+
+    def _register(self, field_id: str) -> FieldSpec | None:
+        """The children-register field with this id, from whichever step has it."""
+        for step in self.protocol.steps:
+            spec = step.field(field_id)
+            if spec is not None and spec.store == "children":
+                return spec
+        return None
 
     def _option(self, option_id: str) -> Any:
         """A decision option of the current step."""
