@@ -48,10 +48,10 @@ class SummaryScreen(Screen[ReopenRequest | None]):
 
     def on_mount(self) -> None:
         """Render the summary."""
-        self._render()
+        self._show_text()
         self.query_one("#summary-scroll").focus()
 
-    def _render(self) -> None:
+    def _show_text(self) -> None:
         """(Re)build the text in the current redaction mode."""
         engine = self.engine
         text = render_summary(
@@ -82,7 +82,7 @@ class SummaryScreen(Screen[ReopenRequest | None]):
     def action_toggle_redact(self) -> None:
         """Switch between the summary with and without names."""
         self.redact = not self.redact
-        self._render()
+        self._show_text()
 
     def action_back(self) -> None:
         """Leave the summary."""
