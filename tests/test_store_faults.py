@@ -203,3 +203,18 @@ def test_a_full_disk_when_creating_the_temp_file_is_reported(
     with pytest.raises(DossierError, match=r"schijf vol \(ENOSPC\)$"):
         write_atomic(path, b"nieuw")
     assert path.read_bytes() == b"oud"
+
+
+def test_an_interrupted_write_leaves_no_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(fd: int) -> None:
+        raise KeyboardInterrupt
+
+    path = tmp_path / "onderbroken.json"
+    path.write_bytes(b"oud")
+    monkeypatch.setattr(os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(path, b"nieuw")
+    assert path.read_bytes() == b"oud"
+    assert leftovers(tmp_path) == []

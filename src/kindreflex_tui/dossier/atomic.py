@@ -148,6 +148,10 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.unlink(temp)
         message = f"opslaan mislukt: {describe_os_error(error)}"
         raise AtomicWriteError(message, where=where, replaced=False) from None
+    except BaseException:  # interrupted: leave no temp file behind
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
 
     try:
         sync_folder(folder)

@@ -486,6 +486,8 @@ class DossierStore:
                 self.directory,
                 f"gegevensmap niet bruikbaar: {describe_os_error(error)}",
             ) from None
+        # TODO: warn when the folder is on a network or cloud-synced drive, where
+        # file locks are unreliable; for now the README must say "local disk only".
         clean_orphans(self.directory, in_use=self._temp_in_use)
 
     def _temp_in_use(self, temp: Path) -> bool:
