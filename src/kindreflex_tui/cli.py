@@ -5,12 +5,40 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
 
 from kindreflex_tui import __version__
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
+
+
+class _Formatter(argparse.HelpFormatter):
+    """Help text with a Dutch usage line."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        """Start the usage line with "gebruik:"."""
+        super().add_usage(
+            usage, actions, groups, "gebruik: " if prefix is None else prefix
+        )
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser that speaks Dutch, like the rest of kindreflex."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("add_help", False)
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argumenten"
+        self._optionals.title = "opties"
+        self.add_argument("-h", "--help", action="help", help="toon deze hulp")
+
+    def error(self, message: str) -> NoReturn:
+        """A usage error: the usage line and the problem, exit code 2."""
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: fout: {message}\n")
 
 
 def _add_data_dir(parser: argparse.ArgumentParser) -> None:
@@ -25,13 +53,16 @@ def _add_data_dir(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every kindreflex command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="kindreflex",
         description="De Kindreflex in de terminal: zes stappen voor de veiligheid "
         "van de kinderen van je cliënt.",
     )
     parser.add_argument(
-        "--version", action="version", version=f"kindreflex {__version__}"
+        "--version",
+        action="version",
+        version=f"kindreflex {__version__}",
+        help="toon de versie",
     )
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="toon wat er gebeurt (logging)"
@@ -74,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     protocol = commands.add_parser("protocol", help="controleer of toon een protocol")
     protocol_commands = protocol.add_subparsers(
-        dest="protocol_command", metavar="ACTIE"
+        dest="protocol_command", metavar="ACTIE", required=True
     )
     check = protocol_commands.add_parser("check", help="controleer een protocolmap")
     check.add_argument("directory", nargs="?", help="protocolmap (standaard: CAW)")
@@ -123,8 +154,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run kindreflex; return the exit code (0 fine, 1 failed, 2 usage error)."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == "protocol" and args.protocol_command is None:
-        parser.parse_args(["protocol", "--help"])
     if args.verbose:
         import logging
 

@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
+from kindreflex_tui.dates import format_date
 from kindreflex_tui.listing import DossierRow, collect
 
 
@@ -16,6 +17,18 @@ def _cell(text: str, style: str = "") -> Content:
     """A table cell that shows text literally (no markup), optionally styled."""
     content = Content(text)
     return content.stylize(style) if style else content
+
+
+def _due_text(row: DossierRow) -> str:
+    """The follow-up column: its state and date, short enough for 80 columns."""
+    if row.next_due is None:
+        return ""
+    day = format_date(row.next_due)
+    if row.overdue:
+        return f"te laat {day}"
+    if row.due_now:
+        return f"binnenkort {day}"
+    return day
 
 
 class HomeScreen(Screen[None]):
@@ -47,17 +60,18 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         """Fill the table and put the cursor in it."""
         table = self.query_one("#dossiers", DataTable)
-        table.add_column("Cliënt", key="client")
-        table.add_column("Stap", key="step")
-        table.add_column("Gewijzigd", key="changed")
-        table.add_column("Hulpverlener", key="counsellor")
-        table.add_column("Opvolging", key="due")
+        table.add_column("Cliënt", key="client", width=11)
+        table.add_column("Stap", key="step", width=15)
+        table.add_column("Gewijzigd", key="changed", width=10)
+        table.add_column("Hulpverlener", key="counsellor", width=12)
+        table.add_column("Opvolging", key="due", width=21)
         self.reload()
         table.focus()
 
     def on_screen_resume(self) -> None:
         """Coming back from a dossier: show its new state."""
-        self.app.sub_title = ""
+        if getattr(self.app, "session", None) is None:
+            self.app.sub_title = ""
         self.reload()
 
     def reload(self) -> None:
@@ -118,7 +132,7 @@ class HomeScreen(Screen[None]):
             _cell(row.step_label or ""),
             _cell(changed),
             _cell(row.counsellor or ""),
-            _cell(row.due_label or "", due_style),
+            _cell(_due_text(row), due_style),
         )
 
     def on_input_changed(self, event: Input.Changed) -> None:
