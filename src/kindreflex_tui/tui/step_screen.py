@@ -168,8 +168,12 @@ class StepBody(VerticalScroll):
         self.scroll_home(animate=False)
 
     def blocks(self) -> list[FieldBlock]:
-        """The top-level field widgets, in protocol order."""
-        return [child for child in self.children if isinstance(child, FieldBlock)]
+        """The top-level field widgets, in protocol order (not the notes)."""
+        return [
+            child
+            for child in self.children
+            if isinstance(child, FieldBlock) and child.id != NOTES_ID
+        ]
 
 
 class StepScreen(Screen[None]):
@@ -191,12 +195,13 @@ class StepScreen(Screen[None]):
     """The screen focuses its first control itself, without scrolling past the title."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "help", "Hulp"),
-        Binding("f2", "to_decision", "Beslis"),
-        Binding("f5", "hand_on('show_history')", "Geschiedenis"),
-        Binding("f6", "hand_on('show_summary')", "Samenvatting"),
-        Binding("f9", "hand_on('go_home')", "Dossiers"),
-        Binding("ctrl+s", "hand_on('save_now')", "Bewaar"),
+        # Priority: a focused TextArea would take F6 (select line) and others.
+        Binding("f1", "help", "Hulp", priority=True),
+        Binding("f2", "to_decision", "Beslis", priority=True),
+        Binding("f5", "hand_on('show_history')", "Geschiedenis", priority=True),
+        Binding("f6", "hand_on('show_summary')", "Samenvatting", priority=True),
+        Binding("f9", "hand_on('go_home')", "Dossiers", priority=True),
+        Binding("ctrl+s", "hand_on('save_now')", "Bewaar", priority=True),
     ]
 
     def __init__(
