@@ -81,6 +81,15 @@ def test_overlong_client_ref_is_refused_with_a_message(engine: MakeEngine) -> No
         engine(client_ref="C" * 201)
 
 
+def test_opening_with_an_overlong_counsellor_name_is_refused_with_a_message(
+    engine: MakeEngine, protocol: Protocol
+) -> None:
+    kx = engine()
+    with pytest.raises(InputError, match="200"):
+        Engine(protocol, kx.dossier, "J" * 201)
+    assert Engine(protocol, kx.dossier, "   ").actor == "onbekend"
+
+
 # -- answers per field type ------------------------------------------------------------
 
 
