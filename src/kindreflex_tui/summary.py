@@ -34,11 +34,12 @@ def render_summary(
     protocol_note: str | None = None,
     tz: tzinfo | None = None,
 ) -> str:
-    """The summary of a dossier in a format; `strict` leaves out free text too.
+    """The summary of a dossier in a format; `strict` also leaves out free text.
 
-    `today` sets ages and follow-up states (default: today); `tz` the time zone of
-    times in text and Markdown (default: this machine's); `color` adds ANSI colours
-    to text; `protocol_note` says why the protocol differs from the dossier's.
+    `strict` implies `redact`. `today` sets ages and follow-up states (default:
+    today); `tz` the time zone of times in text and Markdown (default: this
+    machine's); `color` adds ANSI colours to text; `protocol_note` says why the
+    protocol differs from the dossier's.
     """
     from kindreflex_tui.summary_document import build_summary
 

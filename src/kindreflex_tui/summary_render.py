@@ -340,6 +340,7 @@ class _Text:
     def decision(self, decision: DecisionPart) -> None:
         """The decision that ended a visit, with reason and overridden warnings."""
         self.add(1, ("Beslissing: ", "label"), (decision["label"], ""))
+        self.add(2, ("Naar: ", ""), (step_name(decision["target"]), ""))
         if decision["reason"]:
             self.block_pair(2, "Reden", decision["reason"])
         for warning in decision["warnings"]:
@@ -543,6 +544,7 @@ class _Markdown:
         )
         self.add(f"**Beslissing:** {decision['label']}")
         self.add()
+        self.add(f"- Naar: {step_name(decision['target'])}")
         if decision["reason"]:
             self.item("Reden", sign + decision["reason"])
         for warning in decision["warnings"]:
