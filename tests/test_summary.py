@@ -272,3 +272,32 @@ def test_missing_data_folder_is_not_created(tmp_path: Path) -> None:
     with pytest.raises(DossierError, match="map bestaat niet"):
         run_summary(_args(missing, "DEMO-01"))
     assert not missing.exists()
+
+
+def test_dossier_from_a_newer_version_is_summarised_with_a_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A dossier written by a newer kindreflex shows what this version knows of it."""
+    write_demo(tmp_path, now=NOW)
+    data = json.loads((tmp_path / "demo-02.json").read_text(encoding="utf-8"))
+    data["schema_version"] = 99
+    data["new_part"] = {"iets": "nieuws"}
+    newer = tmp_path / "nieuwer.json"
+    newer.write_text(json.dumps(data), encoding="utf-8")
+    assert run_summary(_args(tmp_path, str(newer))) == 0
+    out = capsys.readouterr().out
+    assert "Let op:" in out and "nieuwere kindreflex" in out
+    assert "Cliëntcode:       DEMO-02" in out
+
+
+def test_answers_the_protocol_does_not_know_are_left_out_when_redacted(
+    demos: dict[str, Dossier], protocol: Protocol
+) -> None:
+    """An answer or step unknown to the protocol shows raw, but never when redacted."""
+    dossier = demos["DEMO-02"].model_copy(deep=True)
+    dossier.visits[1].answers["oud_veld"] = "Mila bij Bart Proef"
+    plain = render(dossier, protocol, "text")
+    assert "oud_veld: Mila bij Bart Proef" in plain
+    redacted = render(dossier, protocol, "text", redact=True)
+    assert "oud_veld: [onbekend veld weggelaten]" in redacted
+    assert "Bart" not in redacted

@@ -87,26 +87,42 @@ def write_private(path: Path, text: str) -> None:
         handle.write(text)
 
 
+NEWER_NOTE = (
+    "geschreven door een nieuwere kindreflex: alleen wat deze versie kent, "
+    "wordt getoond"
+)
+"""The header note of a summary of a dossier from a newer kindreflex."""
+
+
+def _read(path: Path) -> tuple[Dossier, str | None]:
+    """A dossier file, or what this version can show of a newer one (with a note)."""
+    from kindreflex_tui.dossier.migrations import FutureSchemaError
+    from kindreflex_tui.dossier.store import read_dossier
+
+    try:
+        return read_dossier(path), None
+    except FutureSchemaError as error:
+        if error.view is None:
+            raise
+        return error.view, NEWER_NOTE
+
+
 def load_for_summary(folder: Path, ref: str) -> tuple[Dossier, Protocol, str | None]:
-    """The dossier a reference names, its protocol and a note when that differs.
+    """The dossier a reference names, its protocol and a note when something differs.
 
     Reads without locking and never creates the data folder. An archived protocol is
     looked for in the data folder, then next to a dossier file given by path.
     """
     from kindreflex_tui.dossier.archive import protocol_for
-    from kindreflex_tui.dossier.store import DossierStore, read_dossier
+    from kindreflex_tui.dossier.store import DossierStore
     from kindreflex_tui.errors import DossierError
 
     candidate = Path(ref).expanduser()
     looks_like_path = "/" in ref or os.sep in ref or ref.endswith(".json")
     if looks_like_path and candidate.is_file():
-        dossier = read_dossier(candidate)
-        places = [folder, candidate.resolve().parent]
+        path = candidate
     elif folder.is_dir():
-        store = DossierStore(folder)
-        path = store.resolve(ref)
-        dossier = read_dossier(path)
-        places = [folder, path.resolve().parent]
+        path = DossierStore(folder).resolve(ref)
     elif looks_like_path:
         raise DossierError("bestand bestaat niet", where=str(candidate))
     else:
@@ -114,15 +130,17 @@ def load_for_summary(folder: Path, ref: str) -> tuple[Dossier, Protocol, str | N
             f"geen dossier met id of cliëntcode {ref!r}: de map bestaat niet",
             where=str(folder),
         )
+    dossier, newer = _read(path)
 
     error: KindreflexError | None = None
-    for place in dict.fromkeys(places):
+    for place in dict.fromkeys([folder, path.resolve().parent]):
         try:
             protocol, note = protocol_for(dossier, place)
         except KindreflexError as problem:
             error = error or problem
             continue
-        return dossier, protocol, note
+        notes = [n for n in (newer, note) if n]
+        return dossier, protocol, "; ".join(notes) or None
     assert error is not None
     raise error
 

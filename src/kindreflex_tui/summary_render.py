@@ -378,7 +378,8 @@ def render_text(
     """The summary as terminal text; with ANSI colours (via rich) when `color`."""
     lines = _Text(doc, tz).render()
     if not color:
-        return "\n".join("".join(text for text, _ in line) for line in lines) + "\n"
+        plain = ("".join(text for text, _ in line).rstrip() for line in lines)
+        return "\n".join(plain) + "\n"
     return _colour(lines)
 
 
