@@ -445,7 +445,7 @@ class StepScreen(Screen[None]):
         self.flow_map.refresh()
         self.refresh_conditions()
         self.body.scroll_home(animate=False)
-        self.body.focus_first_control()
+        self.call_after_refresh(self.body.focus_first_control)
 
     # -- keys -------------------------------------------------------------------------
 
