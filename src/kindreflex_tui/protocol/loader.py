@@ -651,7 +651,7 @@ def _read(directory: Path) -> _Reading:
             Finding(PROTOCOL_FILE, "", "schema/value", "te diep geneste voorwaarden")
         )
         return reading
-    if reading.findings:
+    if any(finding.severity == "error" for finding in reading.findings):
         return reading
 
     digest = hashlib.sha256()
@@ -688,7 +688,7 @@ def _read_steps(
                     here,
                     "file/duplicate",
                     f"stapbestand {name!r} staat twee keer in de lijst",
-                    hint=f"verwijder een van beide (ook op steps[{seen[name]}])",
+                    hint=f"het staat al op steps[{seen[name]}]; verwijder er een",
                 )
             )
             continue
@@ -712,7 +712,9 @@ def _read_steps(
                     here,
                     "file/missing",
                     f"stapbestand {name!r} ontbreekt",
-                    hint=did_you_mean(name, present),
+                    hint=did_you_mean(
+                        name, [p for p in present if p not in step_files]
+                    ),
                 )
             )
             continue
