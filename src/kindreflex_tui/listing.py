@@ -29,7 +29,7 @@ CLOSED_LABEL = "afgesloten"
 
 
 def due_state(due: date, today: date) -> str:
-    """ "overdue" before today, "due" from today to a week ahead, else "planned"."""
+    """The state of a follow-up date: overdue, due (within a week) or planned."""
     if due < today:
         return "overdue"
     if due <= today + timedelta(days=DUE_SOON_DAYS):

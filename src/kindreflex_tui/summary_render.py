@@ -67,7 +67,7 @@ def when(stamp: str | None, tz: tzinfo | None) -> str:
 
 
 def step_name(step: StepRef) -> str:
-    """ "Stap 4. Ga na of ...", or the end of the Kindreflex."""
+    """A step as "Stap 4. Ga na of ...", or the end of the Kindreflex."""
     if step["number"] is None:
         return step["title"]
     return f"Stap {step['number']}. {step['title']}"
@@ -84,11 +84,12 @@ def route(doc: SummaryDocument) -> str:
     return " → ".join(parts)
 
 
-def status_text(doc: SummaryDocument) -> str:
-    """ "open, nu in stap 4. ..." or "afgesloten"."""
+def status_text(doc: SummaryDocument, tz: tzinfo | None) -> str:
+    """Where the dossier stands: open in a step, or closed since when."""
     current = doc["dossier"]["current_step"]
     if doc["dossier"]["status"] == "closed" or current is None:
-        return "afgesloten"
+        last = doc["visits"][-1]["decision"] if doc["visits"] else None
+        return f"afgesloten op {when(last['taken_at'], tz)}" if last else "afgesloten"
     return f"open, nu in {step_name(current)[0].lower()}{step_name(current)[1:]}"
 
 
@@ -146,12 +147,12 @@ def value_text(doc: SummaryDocument, answer: AnswerPart) -> str:
 
 
 def who(name: str | None) -> str:
-    """ " door Els" or nothing when the name is left out."""
+    """The words " door Els", or nothing when the name is left out."""
     return f" door {name}" if name else ""
 
 
 def visit_times(visit: VisitPart, tz: tzinfo | None) -> str:
-    """ "Begonnen ... door ...; afgerond ... door ..."."""
+    """When and by whom a visit began and ended."""
     text = f"Begonnen {when(visit['entered_at'], tz)}{who(visit['entered_by'])}"
     if visit["left_at"]:
         text += f"; afgerond {when(visit['left_at'], tz)}{who(visit['left_by'])}"
@@ -191,7 +192,7 @@ def header_rows(doc: SummaryDocument, tz: tzinfo | None) -> list[tuple[str, str]
     rows += [
         ("Aangemaakt", when(dossier["created_at"], tz)),
         ("Laatst gewijzigd", when(dossier["updated_at"], tz)),
-        ("Status", status_text(doc)),
+        ("Status", status_text(doc, tz)),
         ("Verloop", route(doc)),
     ]
     return rows
