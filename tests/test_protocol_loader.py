@@ -300,7 +300,18 @@ def test_syntax_error_names_its_line(tmp_path: Path) -> None:
     _replace(directory, F1, "number = 1", "number = = 1")
     [finding] = read_protocol(directory)[1]
     assert (finding.rule, finding.line) == ("toml/syntax", broken)
-    assert "kolom" in finding.message
+    assert (
+        finding.message == "TOML-fout: ongeldige waarde (tekst hoort tussen "
+        "aanhalingstekens) (kolom 10)"
+    )
+
+
+def test_syntax_error_at_the_end_names_the_last_line(tmp_path: Path) -> None:
+    directory = write_protocol(tmp_path / "p")
+    _text(directory, F2, 'id = "review"\nsteps = [\n  "a",\n')
+    [finding] = read_protocol(directory)[1]
+    assert (finding.rule, finding.line) == ("toml/syntax", 3)
+    assert finding.message.startswith("TOML-fout: ")
 
 
 def test_non_utf8_names_the_line_of_the_bad_byte(tmp_path: Path) -> None:

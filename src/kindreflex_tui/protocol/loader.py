@@ -267,8 +267,10 @@ def _read_toml(path: Path, name: str) -> tuple[_Source, list[Finding]]:
         text = str(error)
         match = _TOML_POSITION.search(text)
         line = int(match.group(1)) if match and match.group(1) else None
+        if match and not match.group(1):  # at the end of the document
+            line = max(1, len(source.text.splitlines()))
         where = f" (kolom {match.group(2)})" if match and match.group(2) else ""
-        message = _TOML_POSITION.sub("", text)
+        message = _dutch_toml_error(_TOML_POSITION.sub("", text))
         return source, [
             Finding(name, "", "toml/syntax", f"TOML-fout: {message}{where}", line=line)
         ]
@@ -277,6 +279,40 @@ def _read_toml(path: Path, name: str) -> tuple[_Source, list[Finding]]:
             Finding(name, "", "toml/syntax", "TOML-fout: te diep geneste waarden")
         ]
     return source, []
+
+
+_TOML_MESSAGES = [
+    (r"Invalid statement", "ongeldige regel"),
+    (r"Expected '=' after a key in a key/value pair", "'=' verwacht na de sleutel"),
+    (r"Cannot declare (.+) twice", r"\1 staat er twee keer"),
+    (r"Cannot overwrite a value", "deze sleutel heeft al een waarde"),
+    (r"Unclosed array", "lijst niet afgesloten met ]"),
+    (r"Unclosed inline table", "tabel niet afgesloten met }"),
+    (r"Unterminated string", "tekst niet afgesloten met een aanhalingsteken"),
+    (r"Invalid value", "ongeldige waarde (tekst hoort tussen aanhalingstekens)"),
+    (r"Illegal character (.+)", r"ongeldig teken \1"),
+    (r"Found invalid character (.+)", r"ongeldig teken \1"),
+    (
+        r"Expected '\]' at the end of a table declaration",
+        "']' verwacht na de tabelnaam",
+    ),
+    (r"Expected '\]\]' at the end of an array declaration", "']]' verwacht na de naam"),
+    (r"Invalid date or datetime", "ongeldige datum"),
+    (
+        r"Expected newline or end of document after a statement",
+        "na een waarde hoort een nieuwe regel",
+    ),
+]
+"""The commonest TOML parser messages in Dutch; others are shown as they are."""
+
+
+def _dutch_toml_error(message: str) -> str:
+    """A TOML parser message in Dutch where a translation is known."""
+    for pattern, dutch in _TOML_MESSAGES:
+        translated, count = re.subn(f"^{pattern}$", dutch, message)
+        if count:
+            return translated
+    return message
 
 
 def _empty_hint(name: str) -> str:
