@@ -64,7 +64,6 @@ class StepBody(VerticalScroll):
         & Input.-date { width: 20; }
         & RadioSet.-yes-no { layout: horizontal; }
         & RadioSet.-yes-no > RadioButton { width: auto; margin-right: 3; }
-        & #decision-reason.-missing { border: tall $error; }
     }
     """
 

@@ -9,7 +9,12 @@ from textual.message import Message
 from textual.widgets import Button, Input, RadioSet, Static
 
 from kindreflex_tui.protocol.model import Option, Step
-from kindreflex_tui.tui.widgets.text import WrappingRadioButton, labelled, literal
+from kindreflex_tui.tui.widgets.text import (
+    ChoiceSet,
+    WrappingRadioButton,
+    labelled,
+    literal,
+)
 
 
 class DecisionPanel(Vertical):
@@ -26,6 +31,8 @@ class DecisionPanel(Vertical):
         & > RadioSet { margin: 0 0 0 0; }
         & > #option-help { color: $text-muted; }
         & > .decision-label { margin-top: 1; }
+        & > #decision-reason { background: $boost; }
+        & > #decision-reason.-missing { background: $error-muted; }
         & > #decision-missing { color: $text-error; display: none; }
         & > #decision-missing.-shown { display: block; }
         & > #decide { margin-top: 1; }
@@ -48,7 +55,7 @@ class DecisionPanel(Vertical):
     def compose(self) -> ComposeResult:
         """Question, options, option help, reason, what is missing, Beslis."""
         yield Static(literal(self.step.decision), id="decision-question")
-        yield RadioSet(
+        yield ChoiceSet(
             *[WrappingRadioButton(literal(o.label)) for o in self.step.options],
             id="decision-options",
         )
@@ -57,7 +64,11 @@ class DecisionPanel(Vertical):
             labelled("Reden voor je beslissing", required=self.step.reason_required),
             classes="decision-label",
         )
-        yield Input(placeholder="Waarom kies je deze route?", id="decision-reason")
+        yield Input(
+            placeholder="Waarom kies je deze route?",
+            compact=True,
+            id="decision-reason",
+        )
         yield Static("", id="decision-missing")
         yield Button("Beslis", variant="primary", id="decide")
 

@@ -43,7 +43,7 @@ class ItemRow(Horizontal):
         height: auto;
         & > .item-title { width: 1fr; }
         & > .item-title.-twelve-plus { text-style: bold; color: $text-warning; }
-        & > Button { margin-left: 1; }
+        & > Button { margin-left: 1; width: auto; min-width: 8; }
     }
     """
 

@@ -75,7 +75,17 @@ class WrappingRadioButton(_WrappingToggle, RadioButton):
 
 
 class ChoiceSet(RadioSet):
-    """A radio set whose keyboard cursor starts on the restored answer."""
+    """A radio set whose keyboard cursor starts on the restored answer.
+
+    Out of focus only the pressed button stands out, so an unanswered question
+    does not look answered.
+    """
+
+    DEFAULT_CSS = """
+    ChoiceSet:blur > RadioButton.-selected > .toggle--label {
+        background: transparent;
+    }
+    """
 
     def on_mount(self) -> None:
         """After RadioSet's own mount (which highlights the first button)."""
