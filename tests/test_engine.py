@@ -652,11 +652,15 @@ def test_reasons_are_required_only_with_a_niet_pluis_feeling(
 
 
 @pytest.mark.parametrize(
-    ("outcome", "asked"),
-    [("not_concerning", False), ("concerning", True), ("acute_danger", True)],
+    ("outcome", "asked", "required"),
+    [
+        ("not_concerning", False, False),
+        ("concerning", True, True),
+        ("acute_danger", True, False),
+    ],
 )
-def test_willingness_is_asked_only_when_the_situation_is_concerning(
-    engine: MakeEngine, complete: Complete, outcome: str, asked: bool
+def test_willingness_is_asked_when_concerning_and_required_unless_acute(
+    engine: MakeEngine, complete: Complete, outcome: str, asked: bool, required: bool
 ) -> None:
     kx = engine()
     to_concern(kx, complete)
@@ -664,7 +668,7 @@ def test_willingness_is_asked_only_when_the_situation_is_concerning(
     spec = kx.step.field("willingness")
     assert spec is not None
     assert kx.is_visible(spec) is asked
-    assert ("willingness" in {m.target for m in kx.missing()}) is asked
+    assert ("willingness" in {m.target for m in kx.missing()}) is required
 
 
 # -- what is missing, and deciding -----------------------------------------------------
