@@ -157,6 +157,7 @@ async def test_a_decision_into_the_next_step_shows_it_from_the_top():
         await choose_option(pilot, "children_present", "Jan woont bij de cliënt")
         await press_decide(pilot)
         assert app.screen is screen
+        assert len(app.screen_stack) == 2
         assert engine.dossier.current_step == "safety"
         title = str(screen.query_one("#step-title", Static).render())
         assert title.startswith("Stap 2. Peil naar de veiligheid")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from textual import events
 from textual.content import Content
 from textual.widgets import Button, Input, SelectionList, Static, TextArea
 from tui_harness import (
@@ -143,6 +144,36 @@ async def test_escape_closes_the_item_form_even_from_a_text_area():
         await settle(pilot)
         assert isinstance(app.screen, StepScreen)
         assert engine.items("consultations") == []
+
+
+async def test_the_item_form_fits_a_terminal_made_smaller_before_it_opens():
+    app = StepHarness(engine_at("safety"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.resize_terminal(60, 20)
+        await settle(pilot)
+        block_for(app.screen, "consultations").add_button.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ItemForm)
+        for button_id in ("#item-save", "#item-cancel"):
+            region = form.query_one(button_id).region
+            assert region.right <= 60 and region.bottom <= 20, button_id
+
+
+async def test_pasting_several_lines_into_a_name_keeps_only_the_first_line():
+    app = StepHarness(with_children())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        block_for(app.screen, "children").add_button.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        name = block_for(app.screen, "name").control
+        assert isinstance(name, Input)
+        name.post_message(events.Paste("Noor Peeters\nKerkstraat 1"))
+        await settle(pilot)
+        assert name.value == "Noor Peeters"
 
 
 async def test_editing_a_child_changes_its_row():

@@ -61,9 +61,6 @@ class StepBody(VerticalScroll):
         & > .section { text-style: bold underline; margin: 0 0 0 0; }
         & > #readonly-decision { color: $text-warning; margin-top: 1; }
         & TextArea { height: 5; }
-        & Input.-date { width: 20; }
-        & RadioSet.-yes-no { layout: horizontal; }
-        & RadioSet.-yes-no > RadioButton { width: auto; margin-right: 3; }
     }
     """
 
@@ -196,7 +193,7 @@ class StepScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority: a focused TextArea would take F6 (select line) and others.
         Binding("f1", "help", "Hulp", priority=True),
-        Binding("f2", "to_decision", "Beslis", priority=True),
+        Binding("f2", "to_decision", "Beslissing", priority=True),
         Binding("f5", "hand_on('show_history')", "Geschiedenis", priority=True),
         Binding("f6", "hand_on('show_summary')", "Samenvatting", priority=True),
         Binding("f9", "hand_on('go_home')", "Dossiers", priority=True),

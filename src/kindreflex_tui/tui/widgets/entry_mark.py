@@ -58,7 +58,7 @@ class EntryMarkPicker(Horizontal):
         self.select = Select(
             [(literal(m.label), m.id) for m in marks],
             value=self.kind if self.kind in known else Select.NULL,
-            prompt="Soort: (geen)",
+            prompt="(geen)",
             compact=True,
             disabled=disabled,
             classes="mark-kind",

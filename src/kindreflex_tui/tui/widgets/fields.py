@@ -61,6 +61,9 @@ class FieldBlock(Vertical):
         &:focus-within { border-left: thick $accent; }
         &.-missing { border-left: thick $error; }
         & Input, & TextArea { background: $boost; }
+        & Input.-date { width: 20; }
+        & RadioSet.-yes-no { layout: horizontal; }
+        & RadioSet.-yes-no > RadioButton { width: auto; margin-right: 3; }
     }
     """
 
