@@ -995,3 +995,23 @@ def test_engine_refuses_changes_in_a_closed_dossier(
         with pytest.raises(InputError, match="afgesloten"):
             change()
     assert snapshot(kx) == before
+
+
+def test_an_answer_hidden_by_a_later_correction_stays_hidden_in_past_visits(
+    engine: MakeEngine, complete: Complete
+) -> None:
+    """Willingness given under "concerning" no longer shows once corrected to safe."""
+    kx = engine()
+    to_concern(kx, complete)
+    kx.set_answer("outcome", "concerning")
+    kx.set_answer("willingness", "refusing")
+    kx.set_answer("outcome", "not_concerning")
+    complete(kx, "safe")
+    kx.decide("safe", "team: veilig")
+    past = kx.dossier.visits[-2]
+    spec = kx.protocol.step("concern").field("willingness")
+    assert spec is not None
+    assert past.answers["willingness"] == "refusing"
+    assert kx.shown_in(past, spec) is False
+    outcome = kx.protocol.step("concern").field("outcome")
+    assert outcome is not None and kx.shown_in(past, outcome) is True

@@ -301,3 +301,24 @@ def test_answers_the_protocol_does_not_know_are_left_out_when_redacted(
     redacted = render(dossier, protocol, "text", redact=True)
     assert "oud_veld: [onbekend veld weggelaten]" in redacted
     assert "Bart" not in redacted
+
+
+def test_an_answer_hidden_by_a_later_correction_is_not_summarised(
+    protocol: Protocol,
+) -> None:
+    """Care arrangements answered before the client turned out not residential."""
+    from kindreflex_tui.engine import Engine
+
+    engine = Engine.start(
+        protocol, dossier_id="kx-hidden-1", client_ref="CL-H", counsellor="Els"
+    )
+    dossier = engine.dossier
+    engine.set_answer("has_children", True)
+    engine.set_answer("residential", True)
+    engine.set_answer("care_arranged", "no")
+    assert "Is er opvang geregeld" in render(dossier, protocol, "text")
+    engine.set_answer("residential", False)
+    text = render(dossier, protocol, "text")
+    assert "Verblijft de cliënt residentieel" in text
+    assert "Is er opvang geregeld" not in text
+    assert dossier.visits[-1].answers["care_arranged"] == "no"

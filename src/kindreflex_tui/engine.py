@@ -180,6 +180,8 @@ class Engine:
         self._depth = 0
         self._pending: list[Event] = []
         self._resolving: set[str] = set()
+        self._viewing: Visit | None = None
+        """The visit whose answers conditions read, when not the current one."""
 
     # -- creating -------------------------------------------------------------------
 
@@ -277,15 +279,28 @@ class Engine:
             return None
         if item is not None and ref in item:
             return item[ref]
-        if self.dossier.current_visit is None:
+        visit = self._viewing or self.dossier.current_visit
+        if visit is None:
             return None
-        spec = self.step.field(ref)
+        spec = self.protocol.step(visit.step).field(ref)
         if spec is None:
             return item.get(ref) if item is not None else None
         if not self._shown(spec):
             # A hidden answer (left from before a correction) counts as unanswered.
             return None
-        return self.value(ref)
+        if spec.store == "children":
+            return [child_as_item(c) for c in self.dossier.children]
+        return visit.answers.get(ref)
+
+    def shown_in(
+        self, visit: Visit, spec: FieldSpec, item: Mapping[str, Any] | None = None
+    ) -> bool:
+        """Whether a field of a past (or the current) visit is shown by its answers."""
+        previous, self._viewing = self._viewing, visit
+        try:
+            return self.is_visible(spec, item)
+        finally:
+            self._viewing = previous
 
     def _shown(self, spec: FieldSpec) -> bool:
         """Whether a top-level field is visible; a condition cycle counts as shown."""

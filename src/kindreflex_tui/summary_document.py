@@ -432,11 +432,12 @@ class _Builder:
 
     def answers(self, visit: Visit, specs: list[FieldSpec]) -> list[AnswerPart]:
         """The answered fields of a visit in protocol order, unknown ones last."""
-        # TODO: an answer hidden later by its `show_if` is still shown; the engine
-        # evaluates conditions only for the visit in progress.
         found = []
         for spec in specs:
             if spec.type == "info" or spec.store == "children":
+                continue
+            if not self.engine.shown_in(visit, spec):
+                # An answer hidden by a later correction no longer applies.
                 continue
             value = visit.answers.get(spec.id)
             if is_answered(value) or value is False:
