@@ -109,6 +109,25 @@ def ratio_of(subject: Figures, yardstick: Figures) -> float:
     return subject.median / yardstick.median
 
 
+PYCACHE = Path(tempfile.gettempdir()) / "kx-bench-pycache"
+"""Where timed child processes keep their bytecode (see bench_env)."""
+
+
+def bench_env() -> dict[str, str]:
+    """The environment for timed child processes: with a bytecode cache.
+
+    An installed kindreflex has its modules compiled (pip does it at install time,
+    an editable install on first import). A shell with PYTHONDONTWRITEBYTECODE=1 (as
+    in this project's shared VM) compiles them again on every start, which is not what
+    a counsellor sees. So children drop that variable and cache their bytecode under a
+    private prefix, leaving the source tree untouched; warm-up runs fill the cache.
+    """
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
+    return env
+
+
 @dataclass
 class Run:
     """One finished process: wall time and CPU time (user + system), both in ms."""
@@ -131,7 +150,7 @@ def run_process(argv: Sequence[str], env: dict[str, str] | None = None) -> Run:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=errors,
-            env=env,
+            env=bench_env() if env is None else env,
         )
         _, status, usage = os.wait4(proc.pid, 0)
         wall = (time.perf_counter() - start) * 1000

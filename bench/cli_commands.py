@@ -18,7 +18,16 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _common import PYTHON, Result, finish, paired_processes, process_result
+from _common import (
+    PYTHON,
+    Figures,
+    Result,
+    finish,
+    fmt_ms,
+    paired_processes,
+    process_result,
+    ratio_of,
+)
 from _data import big_dossier_folder, many_dossiers_folder
 
 READ_ALL = (
@@ -27,6 +36,9 @@ READ_ALL = (
     "    json.loads(p.read_bytes())\n"
 )
 """The listing yardstick: read and parse every dossier file, nothing more."""
+
+MODELS = "import kindreflex_tui.dossier.model, kindreflex_tui.protocol.model"
+"""The floor of any command that validates a dossier: building its pydantic models."""
 
 
 def kindreflex() -> list[str]:
@@ -39,14 +51,15 @@ def bench_summary(root: Path, runs: int) -> Result:
     """[3] summary of a 200 KB dossier vs import pydantic."""
     path, _ = big_dossier_folder(root / "big")
     size = path.stat().st_size
-    subject, yard = paired_processes(
+    subject, yard, models = paired_processes(
         [
             [*kindreflex(), "summary", "BENCH-200K", "--data-dir", str(root / "big")],
             [PYTHON, "-c", "import pydantic"],
+            [PYTHON, "-c", MODELS],
         ],
         runs,
     )
-    return process_result(
+    result = process_result(
         "3",
         f"`kindreflex summary` on a {size / 1000:.0f} KB dossier",
         subject,
@@ -55,6 +68,16 @@ def bench_summary(root: Path, runs: int) -> Result:
         goal="ratio <= 1.8",
         limit_ratio=1.8,
     )
+    floor = Figures.of([r.wall for r in models])
+    floor_cpu = Figures.of([r.cpu for r in models])
+    result.note += (
+        f"\n    floor, importing the dossier and protocol models only: median "
+        f"{fmt_ms(floor.median)} (x{ratio_of(floor, result.yardstick):.2f} of import "
+        f"pydantic; CPU {fmt_ms(floor_cpu.median)})"
+    )
+    result.extra["models_floor_median"] = floor.median
+    result.extra["models_floor_ratio"] = ratio_of(floor, result.yardstick)
+    return result
 
 
 def bench_version(runs: int) -> Result:
