@@ -284,7 +284,10 @@ class StepScreen(Screen[None]):
         """Hide, show and require fields as the answers so far say."""
         if self.engine.dossier.current_visit is None:
             return
+        step = self.engine.step
         for block in self.body.blocks():
+            if step.field(block.spec.id) is not block.spec:
+                continue  # a block of the step just left, about to be replaced
             block.set_state(
                 visible=self.engine.is_visible(block.spec),
                 required=self.engine.is_required(block.spec),
