@@ -17,7 +17,7 @@ from kindreflex_tui.tui.widgets.text import literal
 KEYS = (
     ("F1", "deze hulp openen en sluiten"),
     ("F2", "naar de beslissing onderaan de stap"),
-    ("F5", "geschiedenis van het dossier"),
+    ("F5", "historiek: wie deed wat en wanneer"),
     ("F6", "samenvatting"),
     ("F9", "terug naar de dossiers"),
     ("Ctrl+S", "nu bewaren (er wordt ook vanzelf bewaard)"),
@@ -70,6 +70,7 @@ class StepHelp(ModalScreen[None]):
         }
         & #help-body { height: auto; max-height: 75vh; }
         & .help-heading { text-style: bold; margin-top: 1; }
+        & .help-heading.-first { margin-top: 0; }
         & .help-key { color: $text-accent; }
         & #help-close { margin-top: 1; }
     }
@@ -87,8 +88,9 @@ class StepHelp(ModalScreen[None]):
         """The step's texts, then the keys, then a close button."""
         with Vertical(id="help-dialog"):
             with VerticalScroll(id="help-body"):
-                for heading, text in step_help(self.step):
-                    yield Static(literal(heading), classes="help-heading")
+                for index, (heading, text) in enumerate(step_help(self.step)):
+                    first = " -first" if index == 0 else ""
+                    yield Static(literal(heading), classes="help-heading" + first)
                     yield Static(literal(text))
                 yield Static("Toetsen", classes="help-heading")
                 for key, what in KEYS:

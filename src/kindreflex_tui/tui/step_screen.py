@@ -193,8 +193,8 @@ class StepScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority: a focused TextArea would take F6 (select line) and others.
         Binding("f1", "help", "Hulp", priority=True),
-        Binding("f2", "to_decision", "Beslissing", priority=True),
-        Binding("f5", "hand_on('show_history')", "Geschiedenis", priority=True),
+        Binding("f2", "to_decision", "Beslis", priority=True),
+        Binding("f5", "hand_on('show_history')", "Historiek", priority=True),
         Binding("f6", "hand_on('show_summary')", "Samenvatting", priority=True),
         Binding("f9", "hand_on('go_home')", "Dossiers", priority=True),
         Binding("ctrl+s", "hand_on('save_now')", "Bewaar", priority=True),
