@@ -78,6 +78,8 @@ class DecisionPanel(Vertical):
         index = self.query_one("#decision-options", RadioSet).pressed_index
         return self.step.options[index] if index >= 0 else None
 
+    # TODO: the chosen option and the reason live only here until Beslis; the
+    # engine has no draft decision, so leaving the step forgets them.
     @property
     def reason(self) -> str:
         """The reason typed so far."""
