@@ -425,3 +425,24 @@ async def test_checkbox_space_in_checklist_does_not_fire_single_letter_bindings(
         assert engine.value("support_given") == "nfhq"
         assert app.actions == []
         assert isinstance(app.screen, StepScreen)
+
+
+async def test_mouse_clicks_tick_items_and_pick_answers():
+    engine = make_engine()
+    app = StepHarness(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        box = screen.query_one("#item-record_children", ChecklistBox)
+        box.scroll_visible(animate=False)
+        await pilot.pause()
+        await pilot.click(box, offset=(20, 1))  # on the wrapped second line
+        await settle(pilot)
+        assert engine.visit.ticked == ["record_children"]
+        residential = block_for(screen, "residential")
+        no = residential.control.children[1]
+        no.scroll_visible(animate=False)
+        await pilot.pause()
+        await pilot.click(no)
+        await settle(pilot)
+        assert engine.value("residential") is False
