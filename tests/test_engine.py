@@ -1015,3 +1015,17 @@ def test_an_answer_hidden_by_a_later_correction_stays_hidden_in_past_visits(
     assert kx.shown_in(past, spec) is False
     outcome = kx.protocol.step("concern").field("outcome")
     assert outcome is not None and kx.shown_in(past, outcome) is True
+
+
+def test_third_party_information_needs_its_source_before_the_step_is_left(
+    engine: MakeEngine,
+) -> None:
+    """A note marked as coming from a third party lists its missing source."""
+    kx = engine()
+    kx.set_notes("De school meldt dat Noor vaak honger heeft.")
+    kx.set_mark("notes", "third_party")
+    assert any("geef de bron" in m.message for m in kx.missing())
+    kx.set_mark("notes", "third_party", "zorgcoördinator school")
+    assert not any("geef de bron" in m.message for m in kx.missing())
+    kx.set_mark("notes", "observation")
+    assert not any("geef de bron" in m.message for m in kx.missing())

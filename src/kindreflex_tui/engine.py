@@ -573,10 +573,28 @@ class Engine:
             for item in step.items
             if item.required and item.id not in self.visit.ticked
         ]
+        found += self._marks_without_source()
         option = step.option(option_id) if option_id else None
         forced = set(option.requires) if option else set()
         for spec in step.fields:
             found += self._missing_in(spec, forced=spec.id in forced)
+        return found
+
+    def _marks_without_source(self) -> list[Missing]:
+        """Entry marks whose kind asks for a source that was not given."""
+        kinds = self.protocol.choice_list(self.protocol.info.entry_marks)
+        needing = {choice.id: choice.label for choice in kinds if choice.needs_source}
+        found = []
+        for target, mark in self.visit.marks.items():
+            if mark.kind in needing and not mark.source:
+                spec = self.step.field(target) if target != "notes" else None
+                where = spec.label if spec else self.step.notes_label
+                found.append(
+                    Missing(
+                        target,
+                        f"geef de bron bij {where} ({needing[mark.kind].lower()})",
+                    )
+                )
         return found
 
     def warnings(self, option_id: str) -> list[str]:

@@ -104,6 +104,8 @@ class Choice(_Strict):
     id: StableId
     label: Text
     help: str | None = None
+    needs_source: bool = False
+    """As an entry mark: the counsellor must name where the information came from."""
 
 
 class ChecklistItem(_Strict):
