@@ -166,3 +166,25 @@ async def test_a_decision_into_the_next_step_shows_it_from_the_top():
         route = str(screen.query_one(FlowMap).route_line(78))
         assert route == "Route: 1 → 2●"
         assert "1✓" in str(screen.query_one(FlowMap).steps_line(78))
+
+
+async def test_a_third_party_note_without_its_source_is_named_and_focused():
+    engine = ready_step_one()
+    engine.set_notes("De school belde.")
+    engine.set_mark("notes", "third_party")
+    app = StepHarness(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await choose_option(pilot, "children_present", "Jan woont bij de cliënt")
+        await press_decide(pilot)
+        assert "geef de bron bij Notities" in missing_text(app)
+        notes = app.screen.query_one("#step-notes")
+        assert notes.has_class("-missing")
+        source = notes.query_one(".mark-source", Input)
+        assert app.focused is source
+        await pilot.press(*"school", "tab")
+        await settle(pilot)
+        assert engine.visit.marks["notes"].source == "school"
+        assert not notes.has_class("-missing")
+        await press_decide(pilot)
+        assert engine.dossier.current_step == "safety"

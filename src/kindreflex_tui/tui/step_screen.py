@@ -373,6 +373,7 @@ class StepScreen(Screen[None]):
         bases = {t.split("/", 1)[0] for t in targets}
         for block in self.body.blocks():
             block.mark_missing(block.spec.id in bases)
+        self.query_one(f"#{NOTES_ID}", FieldEditor).mark_missing("notes" in targets)
         self.query_one("#decision-reason", Input).set_class(
             "reason" in targets, "-missing"
         )
@@ -391,6 +392,8 @@ class StepScreen(Screen[None]):
             checklist.mark_missing(set())
         for block in self.body.blocks():
             block.mark_missing(False)
+        for notes in self.body.query(f"#{NOTES_ID}"):
+            notes.set_class(False, "-missing")
 
     def _focus_target(self, target: str) -> bool:
         """Focus the control a missing target points at; False if it is hidden."""
@@ -404,8 +407,14 @@ class StepScreen(Screen[None]):
             widget.focus()
             return True
         block = self._block_for(target)
+        if target == "notes":
+            block = self.query_one(f"#{NOTES_ID}", FieldEditor)
         if block is None or not block.display:
             return False
+        for picker in block.query(EntryMarkPicker):
+            if picker.lacks_source:
+                picker.source_input.focus()
+                return True
         _base, _, rest = target.partition("/")
         item_id = rest.split("/", 1)[0]
         if isinstance(block, RepeatEditor) and item_id:

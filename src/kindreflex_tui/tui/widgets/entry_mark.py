@@ -16,11 +16,6 @@ from kindreflex_tui.protocol.model import Choice
 from kindreflex_tui.tui.widgets.fields import TEXT_DEBOUNCE_SECONDS
 from kindreflex_tui.tui.widgets.text import literal
 
-# TODO: the protocol format cannot say which entry mark needs a source; until a
-# choice can carry that (e.g. `needs_source = true`), the mark id is named here.
-SOURCE_MARKS = frozenset({"third_party"})
-"""Entry marks that ask where the information came from."""
-
 SetMark = Callable[[str | None, str | None], object]
 """Hands (kind, source) to the engine; raises InputError when refused."""
 
@@ -54,6 +49,8 @@ class EntryMarkPicker(Horizontal):
         self.source = (current.source or "") if current else ""
         self.locked = disabled
         self._timer: Timer | None = None
+        self.source_kinds = {m.id for m in marks if m.needs_source}
+        """Marks that ask where the information came from."""
         known = {m.id for m in marks}
         self.select = Select(
             [(literal(m.label), m.id) for m in marks],
@@ -70,7 +67,7 @@ class EntryMarkPicker(Horizontal):
             disabled=disabled,
             classes="mark-source",
         )
-        self.source_input.set_class(self.kind not in SOURCE_MARKS, "-hidden")
+        self.source_input.set_class(self.kind not in self.source_kinds, "-hidden")
         self.error = Static("", classes="mark-error")
 
     def compose(self) -> ComposeResult:
@@ -87,7 +84,7 @@ class EntryMarkPicker(Horizontal):
             self._timer = None
         if self.locked:
             return
-        source = self.source_input.value if self.kind in SOURCE_MARKS else None
+        source = self.source_input.value if self.kind in self.source_kinds else None
         try:
             self.set_mark(self.kind, source)
         except InputError as error:
@@ -95,6 +92,11 @@ class EntryMarkPicker(Horizontal):
             return
         self.error.update("")
         self.source = self.source_input.value
+
+    @property
+    def lacks_source(self) -> bool:
+        """Whether the chosen mark asks for a source that is still empty."""
+        return self.kind in self.source_kinds and not self.source_input.value.strip()
 
     def flush(self) -> None:
         """Store a source that is still waiting for its debounce."""
@@ -108,7 +110,7 @@ class EntryMarkPicker(Horizontal):
         if kind == self.kind:
             return
         self.kind = kind
-        self.source_input.set_class(kind not in SOURCE_MARKS, "-hidden")
+        self.source_input.set_class(kind not in self.source_kinds, "-hidden")
         self._store()
 
     @on(Input.Changed)
