@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import shutil
 import sys
 import tempfile
@@ -91,11 +92,34 @@ class Samples:
     plain_stalls: list[tuple[float, float]]
     all_lags: list[float]
     sizes: tuple[int, int]
+    collections: list[tuple[int, float, float]]
+    """Garbage collections: generation, start and end (perf_counter seconds)."""
+    windows: list[tuple[float, float]]
 
 
-async def run(path: Path, config: Path, saves: int) -> Samples:
-    """Run `saves` autosaves and as many yardstick writes; return the samples."""
+class CollectionLog:
+    """Records when Python's cyclic garbage collector ran, per generation."""
+
+    def __init__(self) -> None:
+        self.runs: list[tuple[int, float, float]] = []
+        self._start = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._start = time.perf_counter()
+        else:
+            self.runs.append((info["generation"], self._start, time.perf_counter()))
+
+
+async def run(path: Path, config: Path, saves: int, *, freeze: bool = False) -> Samples:
+    """Run `saves` autosaves and as many yardstick writes; return the samples.
+
+    With `freeze`, everything alive once the dossier is open is moved out of the
+    garbage collector's reach (`gc.freeze()`), to show what that would change.
+    """
     session_module.AUTOSAVE_DELAY = DEBOUNCE
+    collections = CollectionLog()
+    gc.callbacks.append(collections)
     app = make_app(path.parent, config_dir=config)
     serialise_ms: list[float] = []
     store_ms: list[float] = []
@@ -110,6 +134,9 @@ async def run(path: Path, config: Path, saves: int) -> Samples:
         session = app.session
         assert session is not None
         size_before = path.stat().st_size
+        if freeze:
+            gc.collect()
+            gc.freeze()
 
         serialise, store = session.handle.serialise, session._store
         autosave, saved = session._autosave, session._saved
@@ -180,6 +207,7 @@ async def run(path: Path, config: Path, saves: int) -> Samples:
         size_after = path.stat().st_size
         await app.action_quit()
     plain_path.unlink(missing_ok=True)
+    gc.callbacks.remove(collections)
     return Samples(
         serialise=serialise_ms,
         store=store_ms,
@@ -189,7 +217,15 @@ async def run(path: Path, config: Path, saves: int) -> Samples:
         plain_stalls=[ticker.worst_lag(start, end) for start, end in plain_windows],
         all_lags=[(woke - slept - TICK) * 1000 for slept, woke in ticker.spans],
         sizes=(size_before, size_after),
+        collections=collections.runs,
+        windows=[(start, end) for start, end in windows],
     )
+
+
+def _overlaps_full(found: Samples, span: tuple[float, float]) -> bool:
+    """Whether a full garbage collection ran within the span."""
+    start, end = span
+    return any(g == 2 and b >= start and a <= end for g, a, b in found.collections)
 
 
 def main() -> int:
@@ -197,6 +233,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer saves")
     parser.add_argument("--saves", type=int, help="timed saves (default 200)")
+    parser.add_argument(
+        "--gc-freeze",
+        action="store_true",
+        help="experiment: gc.freeze() once the dossier is open",
+    )
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
     saves = args.saves or (40 if args.quick else 200)
@@ -204,7 +245,7 @@ def main() -> int:
     try:
         (root / "config").mkdir()
         path, _ = big_dossier_folder(root / "data")
-        found = asyncio.run(run(path, root / "config", saves))
+        found = asyncio.run(run(path, root / "config", saves, freeze=args.gc_freeze))
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -217,6 +258,14 @@ def main() -> int:
     worst, worst_cpu = max(found.stalls)
     own = Figures.of([cpu for _, cpu in found.stalls])
     plain_stalls = Figures.of([lag for lag, _ in found.plain_stalls])
+    worst_window = found.windows[found.stalls.index((worst, worst_cpu))]
+    full = [(b - a) * 1000 for g, a, b in found.collections if g == 2]
+    gc_note = (
+        f"full garbage collections (gen 2) during the run: {len(full)}, longest "
+        f"{fmt_ms(max(full, default=0.0))}; one overlaps the worst stall: "
+        f"{'yes' if found.windows and _overlaps_full(found, worst_window) else 'no'}"
+        f"{' (gc.freeze() after opening)' if args.gc_freeze else ''}"
+    )
     results = [
         Result(
             number="5a",
@@ -246,7 +295,7 @@ def main() -> int:
             f"OS); loop CPU in the worst span per save: median {fmt_ms(own.median)}, "
             f"max {fmt_ms(own.maximum)}. Yardstick worst "
             f"{fmt_ms(plain_stalls.maximum)}; worst lag over the whole run "
-            f"{fmt_ms(max(found.all_lags))}",
+            f"{fmt_ms(max(found.all_lags))}\n    {gc_note}",
             extra={"worst_stall": worst, "worst_stall_loop_cpu": worst_cpu},
         ),
     ]

@@ -123,11 +123,11 @@ def main() -> int:
     """Build the data folders, time the three commands, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs")
-    parser.add_argument("--runs", type=int, help="runs per command (default 30)")
+    parser.add_argument("--runs", type=int, help="runs per command (default 40)")
     parser.add_argument("--dossiers", type=int, default=1000)
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
-    runs = args.runs or (8 if args.quick else 30)
+    runs = args.runs or (8 if args.quick else 40)
     root = Path(tempfile.mkdtemp(prefix="kx-bench-cli-"))
     try:
         results = [

@@ -50,12 +50,12 @@ def main() -> int:
     """Make a demo data folder, time both apps, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs")
-    parser.add_argument("--runs", type=int, help="runs per app (default 20)")
+    parser.add_argument("--runs", type=int, help="runs per app (default 30)")
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="kx-bench-start-"))
     try:
-        results = [bench_cold_start(root, args.runs or (6 if args.quick else 20))]
+        results = [bench_cold_start(root, args.runs or (6 if args.quick else 30))]
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return finish(results, args.json)

@@ -175,10 +175,10 @@ def main() -> int:
     """Build the dossier, run the app under the pilot, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds")
-    parser.add_argument("--rounds", type=int, help="timed rounds each (default 30)")
+    parser.add_argument("--rounds", type=int, help="timed rounds each (default 40)")
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
-    rounds = args.rounds or (8 if args.quick else 30)
+    rounds = args.rounds or (8 if args.quick else 40)
     root = Path(tempfile.mkdtemp(prefix="kx-bench-step-"))
     try:
         (root / "config").mkdir()
