@@ -276,5 +276,25 @@ async def test_command_palette_offers_the_main_actions(
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause(0.3)
         titles = [command.title for command in app.get_system_commands(app.screen)]
-        for wanted in ("Nieuw dossier", "Geschiedenis", "Samenvatting zonder namen"):
+        for wanted in ("Nieuw dossier", "Historiek", "Samenvatting zonder namen"):
             assert wanted in titles
+
+
+async def test_text_typed_just_before_quitting_is_saved(
+    caw: Protocol, tmp_path: Path
+) -> None:
+    """Ctrl+Q right after typing in the notes still writes what was typed."""
+    from textual.widgets import TextArea
+
+    data = tmp_path / "data"
+    path = _dossier_at_step_2(caw, data, "CL-TYPE")
+    app = _app(data, tmp_path / "config", target=str(path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        notes = app.screen.query_one("#step-notes").query_one(TextArea)
+        notes.focus()
+        await pilot.pause()
+        await pilot.press(*"Mama zegt: [/] ok")
+        await pilot.press("ctrl+q")
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert saved["visits"][-1]["notes"] == "Mama zegt: [/] ok"

@@ -35,7 +35,7 @@ class KindreflexApp(App[int]):
     CSS_PATH = "kindreflex.tcss"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("f5", "show_history", "Geschiedenis"),
+        Binding("f5", "show_history", "Historiek"),
         Binding("f6", "show_summary", "Samenvatting"),
         Binding("f9", "go_home", "Dossiers"),
         Binding("ctrl+s", "save_now", "Bewaar", show=False),
@@ -78,7 +78,10 @@ class KindreflexApp(App[int]):
         self._close_session()
 
     def _close_session(self) -> None:
-        """Flush and release the open dossier, if any."""
+        """Flush typed text and pending saves, then release the open dossier."""
+        for screen in self.screen_stack:
+            if isinstance(screen, StepScreen):
+                screen.flush()
         if self.session is not None:
             session, self.session = self.session, None
             session.close()
@@ -280,7 +283,7 @@ class KindreflexApp(App[int]):
         )
         if self.session is not None:
             yield SystemCommand(
-                "Geschiedenis",
+                "Historiek",
                 "Bezoeken, beslissingen en wijzigingen",
                 self.action_show_history,
             )
