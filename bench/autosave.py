@@ -69,15 +69,21 @@ class Ticker:
         if self._task is not None:
             self._task.cancel()
 
-    def worst_lag(self, start: float, end: float) -> tuple[float, float]:
-        """The worst lag (ms) of the wake-ups whose sleep overlaps [start, end], and
-        how much of that span the loop thread itself spent on the CPU (ms)."""
-        lags = [
-            ((woke - slept - TICK) * 1000, cpu)
-            for (slept, woke), cpu in zip(self.spans, self.cpu, strict=True)
-            if woke >= start and slept <= end
-        ]
-        return max(lags, default=(0.0, 0.0))
+    def worst_lag(self, start: float, end: float) -> tuple[float, float, float]:
+        """The worst loop stall within [start, end] (ms), with its span's loop CPU
+        time (ms) and the moment it began.
+
+        A stall is the time from when the ticker was due to wake until it woke; only
+        the part inside the window counts, so a stall that merely delayed the start
+        of a save (its timer fired late) is not blamed on the save.
+        """
+        worst = (0.0, 0.0, start)
+        for (slept, woke), cpu in zip(self.spans, self.cpu, strict=True):
+            due = max(slept + TICK, start)
+            inside = (min(woke, end) - due) * 1000
+            if inside > worst[0]:
+                worst = (inside, cpu, due)
+        return worst
 
 
 @dataclass
@@ -87,9 +93,9 @@ class Samples:
     serialise: list[float]
     store: list[float]
     autosave: list[float]
-    stalls: list[tuple[float, float]]
+    stalls: list[tuple[float, float, float]]
     plain: list[float]
-    plain_stalls: list[tuple[float, float]]
+    plain_stalls: list[tuple[float, float, float]]
     all_lags: list[float]
     sizes: tuple[int, int]
     collections: list[tuple[int, float, float]]
@@ -254,16 +260,16 @@ def main() -> int:
     plain = Figures.of(found.plain)
     serialise = Figures.of(found.serialise)
     whole = Figures.of(found.autosave)
-    stalls = Figures.of([lag for lag, _ in found.stalls])
-    worst, worst_cpu = max(found.stalls)
-    own = Figures.of([cpu for _, cpu in found.stalls])
-    plain_stalls = Figures.of([lag for lag, _ in found.plain_stalls])
-    worst_window = found.windows[found.stalls.index((worst, worst_cpu))]
+    stalls = Figures.of([lag for lag, _, _ in found.stalls])
+    worst, worst_cpu, worst_start = max(found.stalls)
+    own = Figures.of([cpu for _, cpu, _ in found.stalls])
+    plain_stalls = Figures.of([lag for lag, _, _ in found.plain_stalls])
+    worst_span = (worst_start, worst_start + worst / 1000)
     full = [(b - a) * 1000 for g, a, b in found.collections if g == 2]
     gc_note = (
         f"full garbage collections (gen 2) during the run: {len(full)}, longest "
         f"{fmt_ms(max(full, default=0.0))}; one overlaps the worst stall: "
-        f"{'yes' if found.windows and _overlaps_full(found, worst_window) else 'no'}"
+        f"{'yes' if found.windows and _overlaps_full(found, worst_span) else 'no'}"
         f"{' (gc.freeze() after opening)' if args.gc_freeze else ''}"
     )
     results = [
@@ -290,10 +296,10 @@ def main() -> int:
             yardstick_name="stall during a plain threaded write",
             yardstick=plain_stalls,
             ratio=None,
-            note=f"worst stall {fmt_ms(worst)}, of which the loop thread ran "
-            f"{fmt_ms(worst_cpu)} on the CPU (the rest: waiting for the GIL or the "
-            f"OS); loop CPU in the worst span per save: median {fmt_ms(own.median)}, "
-            f"max {fmt_ms(own.maximum)}. Yardstick worst "
+            note=f"worst stall {fmt_ms(worst)}; the loop thread's own CPU time over "
+            f"that tick: {fmt_ms(worst_cpu)} (the rest was waiting for the GIL or the "
+            f"OS); per save, median {fmt_ms(own.median)}, max "
+            f"{fmt_ms(own.maximum)}. Yardstick worst "
             f"{fmt_ms(plain_stalls.maximum)}; worst lag over the whole run "
             f"{fmt_ms(max(found.all_lags))}\n    {gc_note}",
             extra={"worst_stall": worst, "worst_stall_loop_cpu": worst_cpu},
