@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -57,10 +58,13 @@ class HistoryScreen(Screen[None]):
     def on_mount(self) -> None:
         """Fill the events table, newest last, cursor on the newest."""
         table = self.query_one("#history", DataTable)
-        for label in ("Tijd", "Wie", "Stap", "Wat", "Reden"):
-            table.add_column(label)
+        table.add_column("Tijd", width=14)
+        table.add_column("Wie", width=10)
+        table.add_column("Stap", width=4)
+        table.add_column("Wat en waarom")
         for event in self.engine.dossier.history:
-            table.add_row(*(Content(cell) for cell in self._row(event)))
+            # Rich Text cells: shown literally, and measured for the column width.
+            table.add_row(*(Text(cell) for cell in self._row(event)))
         table.move_cursor(row=table.row_count - 1)
         table.focus()
 
@@ -99,13 +103,44 @@ class HistoryScreen(Screen[None]):
             lines.append(line)
         return Content("\n".join(lines))
 
-    def _row(self, event: Event) -> tuple[str, str, str, str, str]:
+    def _label(self, event: Event) -> str:
+        """What an event's target is called in the protocol, or the target itself."""
+        target = event.target or ""
+        step_id = event.step
+        if not step_id or not self.engine.protocol.has_step(step_id):
+            return target
+        step = self.engine.protocol.step(step_id)
+        if event.kind in ("item_ticked", "item_unticked"):
+            item = next((i for i in step.items if i.id == target), None)
+            return _short(item.label, 40) if item else target
+        field = step.field(target.split("/")[0]) if target else None
+        if field is not None:
+            return _short(field.label, 30)
+        return target
+
+    def _value(self, event: Event) -> str:
+        """The new value of an answer as the counsellor reads it."""
+        new = event.new
+        step_id, target = event.step, event.target or ""
+        if step_id and self.engine.protocol.has_step(step_id) and "/" not in target:
+            field = self.engine.protocol.step(step_id).field(target)
+            if field is not None:
+                return self.engine.display(field, new)
+        if isinstance(new, dict):
+            return ", ".join(str(v) for k, v in new.items() if k != "id" and v)
+        return str(new)
+
+    def _row(self, event: Event) -> tuple[str, str, str, str]:
         """One event as table cells."""
         what = _KIND_WORDS.get(event.kind, event.kind)
-        if event.target and event.kind not in ("step_entered", "step_left"):
-            what += f" {event.target}"
+        if event.kind in ("item_ticked", "item_unticked", "answer_set", "mark_set"):
+            what += f" {self._label(event)}"
         if event.kind in ("answer_set", "notes_set") and event.new is not None:
-            what += f": {_short(event.new, 30)}"
+            what += f": {_short(self._value(event), 30)}"
+        elif event.kind in ("child_added", "child_changed") and isinstance(
+            event.new, dict
+        ):
+            what += f": {_short(event.new.get('name', ''), 30)}"
         elif event.kind == "decision_taken":
             target = (
                 "einde"
@@ -113,10 +148,11 @@ class HistoryScreen(Screen[None]):
                 else f"stap {self._step_label(str(event.new))}"
             )
             what += f" → {target}"
+        if event.reason:
+            what += f" — ‘{_short(event.reason, 60)}’"
         return (
-            f"{event.at.astimezone():%d-%m %H:%M:%S}",
+            f"{event.at.astimezone():%d-%m-%y %H:%M}",
             event.by,
             self._step_label(event.step),
             what,
-            event.reason or "",
         )
