@@ -298,3 +298,23 @@ async def test_text_typed_just_before_quitting_is_saved(
         await pilot.press("ctrl+q")
     saved = json.loads(path.read_text(encoding="utf-8"))
     assert saved["visits"][-1]["notes"] == "Mama zegt: [/] ok"
+
+
+async def test_markup_in_names_and_refs_never_crashes_a_message(
+    caw: Protocol, tmp_path: Path
+) -> None:
+    """A holder called "Ĳsbrand [/]" and a ref "[/]" show literally in messages."""
+    data = tmp_path / "data"
+    path = _dossier_at_step_2(caw, data, "CL-MARKUP")
+    other = DossierStore(data).open(str(path), holder="Ĳsbrand [/]{Tester} 😀")
+    try:
+        app = _app(data, tmp_path / "config", target=str(path))
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            await pilot.pause(0.3)
+            messages = [n.message for n in app._notifications]
+            assert any("Ĳsbrand [/]{Tester} 😀" in m for m in messages)
+            app.open_dossier("[/]")
+            await pilot.pause(0.3)
+            assert any("[/]" in n.message for n in app._notifications)
+    finally:
+        other.close()

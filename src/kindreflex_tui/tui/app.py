@@ -113,13 +113,17 @@ class KindreflexApp(App[int]):
         try:
             handle = self.store.open(ref, holder=self._actor())
         except KindreflexError as error:
-            self.notify(str(error), title="Dossier niet geopend", severity="error")
+            self.notify(
+                str(error), title="Dossier niet geopend", severity="error", markup=False
+            )
             return
         try:
             protocol, note = protocol_for(handle.dossier, self.store.directory)
         except KindreflexError as error:
             handle.close()
-            self.notify(str(error), title="Dossier niet geopend", severity="error")
+            self.notify(
+                str(error), title="Dossier niet geopend", severity="error", markup=False
+            )
             return
         engine = Engine(
             protocol,
@@ -130,7 +134,7 @@ class KindreflexApp(App[int]):
         self.session = Session(self, engine, handle)
         self.sub_title = f"{handle.dossier.client_ref} · {self.session.status()}"
         if note:
-            self.notify(note, title="Protocolversie", timeout=10)
+            self.notify(note, title="Protocolversie", timeout=10, markup=False)
         if handle.readonly:
             reason = handle.readonly_reason or (
                 f"in gebruik door {handle.held_by}" if handle.held_by else None
@@ -140,6 +144,7 @@ class KindreflexApp(App[int]):
                 title="Dossier in gebruik",
                 severity="warning",
                 timeout=10,
+                markup=False,
             )
         self._show_current()
 
@@ -184,7 +189,7 @@ class KindreflexApp(App[int]):
         try:
             session.engine.reopen(result.step_id, result.reason)
         except KindreflexError as error:
-            self.notify(str(error), severity="error")
+            self.notify(str(error), severity="error", markup=False)
             return
         self._show_current()
 
@@ -203,7 +208,9 @@ class KindreflexApp(App[int]):
             archive_protocol(self.store.directory, request.protocol_dir, protocol)
             handle = self.store.create(engine.dossier, holder=request.counsellor)
         except KindreflexError as error:
-            self.notify(str(error), title="Dossier niet gemaakt", severity="error")
+            self.notify(
+                str(error), title="Dossier niet gemaakt", severity="error", markup=False
+            )
             return
         if request.counsellor != self.settings.counsellor:
             self.settings = Settings(counsellor=request.counsellor)
@@ -264,7 +271,7 @@ class KindreflexApp(App[int]):
     def action_save_now(self) -> None:
         """Write the open dossier now."""
         if self.session is not None and self.session.save_now():
-            self.notify("Dossier opgeslagen.", timeout=2)
+            self.notify("Dossier opgeslagen.", timeout=2, markup=False)
 
     def action_go_home(self) -> None:
         """Close the open dossier (saved) and return to the list of dossiers."""

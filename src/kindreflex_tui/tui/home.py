@@ -167,6 +167,7 @@ class HomeScreen(Screen[None]):
                 f"{row.path.name} kan niet geopend worden: {row.error}",
                 title="Onleesbaar dossier",
                 severity="error",
+                markup=False,
             )
             return
         self.app.open_dossier(str(row.path))  # type: ignore[attr-defined]

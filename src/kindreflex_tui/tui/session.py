@@ -112,6 +112,7 @@ class Session:
             title="Opslaan mislukt",
             severity="error",
             timeout=15,
+            markup=False,
         )
 
     def save_now(self) -> bool:

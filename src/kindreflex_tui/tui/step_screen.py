@@ -439,13 +439,13 @@ class StepScreen(Screen[None]):
             self._show_missing(refused.missing, focus=True)
             return
         except DecisionNeedsOverride as needs:
-            self.notify(needs.message, severity="warning")
+            self.notify(needs.message, severity="warning", markup=False)
             return
         except InputError as error:
-            self.notify(error.message, severity="error")
+            self.notify(error.message, severity="error", markup=False)
             return
         if self.engine.closed:
-            self.notify(CLOSED_MESSAGE)
+            self.notify(CLOSED_MESSAGE, markup=False)
             self.dismiss(None)
             return
         self._missing_option = None

@@ -83,7 +83,7 @@ class Checklist(Vertical):
         try:
             self.tick(box.item.id, event.value)
         except InputError as error:
-            self.notify(error.message, severity="error")
+            self.notify(error.message, severity="error", markup=False)
             return
         if event.value:
             self.ticked.add(box.item.id)

@@ -172,7 +172,7 @@ class RepeatEditor(FieldBlock):
             try:
                 self.engine.remove_item(self.spec.id, row.item_id)
             except InputError as error:
-                self.notify(error.message, severity="error")
+                self.notify(error.message, severity="error", markup=False)
                 return
             await self.rebuild()
             self.add_button.focus()
