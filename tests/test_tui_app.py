@@ -242,6 +242,8 @@ async def test_history_and_summary_screens_show_the_route_and_hide_names(
         hidden = str(app.screen.query_one("#summary-text").render())
         assert "Mira" not in hidden
         assert "CL-HIST" not in hidden
+        header = app.screen.query_one("Header")
+        assert "CL-HIST" not in str(header.screen_sub_title)
 
 
 async def test_unreadable_dossier_does_not_stop_the_others(
@@ -318,3 +320,54 @@ async def test_markup_in_names_and_refs_never_crashes_a_message(
             assert any("[/]" in n.message for n in app._notifications)
     finally:
         other.close()
+
+
+async def test_quitting_while_saves_fail_asks_before_losing_changes(
+    caw: Protocol, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a failing disk Ctrl+Q asks; "Blijven" keeps the app and the changes."""
+    from kindreflex_tui.dossier.store import OpenDossier
+    from kindreflex_tui.errors import DossierError
+    from kindreflex_tui.tui.confirm import ConfirmScreen
+
+    data = tmp_path / "data"
+    path = _dossier_at_step_2(caw, data, "CL-FULL")
+    app = _app(data, tmp_path / "config", target=str(path))
+
+    def disk_full(self: OpenDossier, payload: bytes | None = None) -> None:
+        raise DossierError("opslaan mislukt: schijf vol (ENOSPC)")
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        assert app.session is not None
+        monkeypatch.setattr(OpenDossier, "save", disk_full)
+        app.session.engine.tick("consult")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")  # the focused, safe answer: stay
+        await pilot.pause()
+        assert isinstance(app.screen, StepScreen)
+        assert app.session is not None and app.session.dirty
+        assert "NIET OPGESLAGEN" in app.sub_title
+        monkeypatch.undo()
+        await pilot.press("ctrl+q")
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert "consult" in saved["visits"][-1]["ticked"]
+
+
+async def test_header_keeps_the_client_code_after_saving(
+    caw: Protocol, tmp_path: Path
+) -> None:
+    """After an autosave the header still says whose dossier this is."""
+    data = tmp_path / "data"
+    path = _dossier_at_step_2(caw, data, "CL-HEAD")
+    app = _app(data, tmp_path / "config", target=str(path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        assert app.session is not None
+        app.session.engine.tick("consult")
+        await pilot.pause(0.8)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.sub_title.startswith("CL-HEAD · Opgeslagen om")

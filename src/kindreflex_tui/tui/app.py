@@ -18,6 +18,7 @@ from kindreflex_tui.errors import KindreflexError
 from kindreflex_tui.paths import data_dir as default_data_dir
 from kindreflex_tui.protocol.loader import load_protocol
 from kindreflex_tui.settings import Settings, load_settings, save_settings
+from kindreflex_tui.tui.confirm import ConfirmScreen
 from kindreflex_tui.tui.history import HistoryScreen
 from kindreflex_tui.tui.home import HomeScreen
 from kindreflex_tui.tui.new_dossier import NewDossier, NewDossierScreen
@@ -70,8 +71,40 @@ class KindreflexApp(App[int]):
 
     async def action_quit(self) -> None:
         """Save what is pending, release the dossier and leave."""
-        self._close_session()
-        self.exit(0)
+        self._leave_dossier(lambda: self.exit(0), "Toch stoppen")
+
+    def _leave_dossier(self, then: Callable[[], object], anyway: str) -> None:
+        """Close the open dossier and go on, unless its changes cannot be saved."""
+        self._flush_typing()
+        session = self.session
+        if session is None or not session.dirty or session.save_now():
+            self._close_session()
+            then()
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self._close_session()
+                then()
+
+        self.push_screen(
+            ConfirmScreen(
+                "Wijzigingen niet opgeslagen",
+                f"Het dossier kon niet opgeslagen worden: {session.error}. "
+                "Als je nu verdergaat, gaan je laatste wijzigingen verloren. "
+                "Blijf om het opnieuw te proberen (Ctrl+S), bijvoorbeeld nadat er "
+                "weer schijfruimte is.",
+                yes=anyway,
+                no="Blijven",
+            ),
+            answered,
+        )
+
+    def _flush_typing(self) -> None:
+        """Hand text still waiting for its debounce to the engine."""
+        for screen in self.screen_stack:
+            if isinstance(screen, StepScreen):
+                screen.flush()
 
     def on_unmount(self) -> None:
         """Never leave without writing pending changes (terminal closed, crash)."""
@@ -79,9 +112,7 @@ class KindreflexApp(App[int]):
 
     def _close_session(self) -> None:
         """Flush typed text and pending saves, then release the open dossier."""
-        for screen in self.screen_stack:
-            if isinstance(screen, StepScreen):
-                screen.flush()
+        self._flush_typing()
         if self.session is not None:
             session, self.session = self.session, None
             session.close()
@@ -132,7 +163,7 @@ class KindreflexApp(App[int]):
             **self._engine_options(),  # type: ignore[arg-type]
         )
         self.session = Session(self, engine, handle)
-        self.sub_title = f"{handle.dossier.client_ref} · {self.session.status()}"
+        self.sub_title = self.session.header()
         if note:
             self.notify(note, title="Protocolversie", timeout=10, markup=False)
         if handle.readonly:
@@ -141,7 +172,7 @@ class KindreflexApp(App[int]):
             )
             self.notify(
                 f"Alleen lezen: {reason}." if reason else "Alleen lezen.",
-                title="Dossier in gebruik",
+                title="Dossier in gebruik" if handle.held_by else "Alleen lezen",
                 severity="warning",
                 timeout=10,
                 markup=False,
@@ -220,7 +251,7 @@ class KindreflexApp(App[int]):
                 log.warning("instellingen niet bewaard: %s", error)
         engine.actor = request.counsellor
         self.session = Session(self, engine, handle)
-        self.sub_title = f"{engine.dossier.client_ref} · {self.session.status()}"
+        self.sub_title = self.session.header()
         self._show_current()
 
     def _refresh_home(self) -> None:
@@ -270,12 +301,21 @@ class KindreflexApp(App[int]):
 
     def action_save_now(self) -> None:
         """Write the open dossier now."""
-        if self.session is not None and self.session.save_now():
+        if self.session is None:
+            return
+        if self.session.readonly:
+            self.notify(
+                "Alleen lezen: er wordt niets opgeslagen.", timeout=4, markup=False
+            )
+        elif self.session.save_now():
             self.notify("Dossier opgeslagen.", timeout=2, markup=False)
 
     def action_go_home(self) -> None:
         """Close the open dossier (saved) and return to the list of dossiers."""
-        self._close_session()
+        self._leave_dossier(self._show_home, "Toch naar de lijst")
+
+    def _show_home(self) -> None:
+        """Show the dossier list, whatever was on top of it."""
         while len(self.screen_stack) > 2:
             self.pop_screen()
         if not isinstance(self.screen, HomeScreen):

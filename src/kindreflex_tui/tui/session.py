@@ -55,6 +55,10 @@ class Session:
             return f"Opgeslagen om {self.saved_at:%H:%M:%S}"
         return "Opgeslagen"
 
+    def header(self) -> str:
+        """The header line: the client code and the save state."""
+        return f"{self.engine.dossier.client_ref} · {self.status()}"
+
     def _changed(self, _event: object) -> None:
         """Note a change and (re)start the autosave countdown."""
         self.dirty = True
@@ -99,13 +103,13 @@ class Session:
         """A save succeeded: show the time."""
         self.saved_at = datetime.now()
         self.error = None
-        self.app.sub_title = self.status()
+        self.app.sub_title = self.header()
 
     def _failed(self, reason: str) -> None:
         """A save failed: keep the changes marked dirty and tell the counsellor."""
         self.dirty = True
         self.error = reason
-        self.app.sub_title = self.status()
+        self.app.sub_title = self.header()
         self.app.notify(
             f"Het dossier is niet opgeslagen: {reason}. Je wijzigingen blijven "
             "open; kindreflex probeert opnieuw bij de volgende wijziging (Ctrl+S).",

@@ -62,6 +62,8 @@ class SummaryScreen(Screen[ReopenRequest | None]):
             today=engine.today(),
         )
         self.query_one("#summary-text", Static).update(Content(text))
+        # The header shows the client code; a shared screen without names hides it.
+        self.sub_title = "Samenvatting zonder namen" if self.redact else None
         note = (
             "Zonder namen: geschikt voor teamoverleg en anoniem overleg met VK of OCJ. "
             "Vrije tekst kan toch herkenbaar zijn: lees na. Ctrl+R toont de namen."
