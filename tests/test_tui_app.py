@@ -74,7 +74,7 @@ async def test_home_lists_dossiers_and_filters_as_you_type(
     """Every dossier is a row; typing in the filter keeps only the matching ones."""
     data = tmp_path / "data"
     _dossier_at_step_2(caw, data, "CL-001")
-    _dossier_at_step_2(caw, data, "CL-002")
+    _dossier_at_step_2(caw, data, "CL-002", child="Zoë")
     (data / "kapot.json").write_text("{ niet af", encoding="utf-8")
 
     app = _app(data, tmp_path / "config")
@@ -89,9 +89,10 @@ async def test_home_lists_dossiers_and_filters_as_you_type(
         assert "onleesbaar" in steps
         assert any(s.startswith("2.") for s in steps)
 
-        app.screen.query_one("#filter", Input).focus()
-        await pilot.press(*"CL-002")
+        table.focus()
+        await pilot.press(*"cl-002")
         await pilot.pause()
+        assert app.screen.query_one("#filter", Input).value == "cl-002"
         assert table.row_count == 1
         assert str(table.get_row_at(0)[0]) == "CL-002"
 
@@ -260,6 +261,7 @@ async def test_unreadable_dossier_does_not_stop_the_others(
         broken = next(
             i for i in range(table.row_count) if "kapot" in str(table.get_row_at(i)[0])
         )
+        table.focus()
         table.move_cursor(row=broken)
         await pilot.press("enter")
         await pilot.pause()
@@ -371,3 +373,23 @@ async def test_header_keeps_the_client_code_after_saving(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.sub_title.startswith("CL-HEAD · Opgeslagen om")
+
+
+async def test_filter_ignores_accents_and_down_moves_into_the_list(
+    caw: Protocol, tmp_path: Path
+) -> None:
+    """Typing "zoe" finds the client code "CL-Zoë"; Down then Enter opens it."""
+    data = tmp_path / "data"
+    _dossier_at_step_2(caw, data, "CL-Zoë")
+    _dossier_at_step_2(caw, data, "CL-Ann")
+    app = _app(data, tmp_path / "config")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"zoe")
+        await pilot.pause()
+        table = app.screen.query_one("#dossiers", DataTable)
+        assert table.row_count == 1
+        await pilot.press("down", "enter")
+        await pilot.pause(0.3)
+        assert app.session is not None
+        assert app.session.engine.dossier.client_ref == "CL-Zoë"

@@ -82,8 +82,11 @@ def _dossiers(data: Path) -> Path:
     return data / "kx-snap-2.json"
 
 
-def test_home_lists_dossiers_with_follow_ups(snap_compare: Any, tmp_path: Path) -> None:
+def test_home_lists_dossiers_with_the_filter_focused(
+    snap_compare: Any, tmp_path: Path
+) -> None:
     """The dossier list: three dossiers with client code, step, date and counsellor;
+    the filter has the focus, so typing filters at once;
     the filter field and the new-dossier button on top; the keys in the footer."""
     data = tmp_path / "data"
     _dossiers(data)

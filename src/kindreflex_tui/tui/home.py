@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -17,6 +20,12 @@ def _cell(text: str, style: str = "") -> Content:
     """A table cell that shows text literally (no markup), optionally styled."""
     content = Content(text)
     return content.stylize(style) if style else content
+
+
+def fold(text: str) -> str:
+    """Text for searching: without accents and case, so "zoe" finds "Zoë"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def _due_text(row: DossierRow) -> str:
@@ -38,6 +47,7 @@ class HomeScreen(Screen[None]):
         Binding("ctrl+n", "app.new_dossier", "Nieuw dossier"),
         Binding("ctrl+r", "reload", "Vernieuw", show=False),
         Binding("ctrl+f", "focus_filter", "Zoek", show=False),
+        Binding("down", "to_table", "Naar de lijst", show=False),
     ]
 
     def __init__(self) -> None:
@@ -51,6 +61,7 @@ class HomeScreen(Screen[None]):
             yield Input(
                 placeholder="Zoek op cliëntcode, stap of hulpverlener",
                 id="filter",
+                select_on_focus=False,
             )
             yield Button("Nieuw dossier", id="new", variant="primary")
         yield DataTable(id="dossiers", cursor_type="row", zebra_stripes=True)
@@ -66,7 +77,7 @@ class HomeScreen(Screen[None]):
         table.add_column("Hulpverlener", key="counsellor", width=12)
         table.add_column("Opvolging", key="due", width=21)
         self.reload()
-        table.focus()
+        self.query_one("#filter", Input).focus()
 
     def on_screen_resume(self) -> None:
         """Coming back from a dossier: show its new state."""
@@ -85,7 +96,7 @@ class HomeScreen(Screen[None]):
         """Show the rows that match the filter text."""
         table = self.query_one("#dossiers", DataTable)
         table.clear()
-        wanted = needle.strip().casefold()
+        wanted = fold(needle.strip())
         shown = 0
         for index, row in enumerate(self.rows):
             if wanted and wanted not in self._haystack(row):
@@ -108,7 +119,7 @@ class HomeScreen(Screen[None]):
         """The text a filter searches in."""
         parts = [row.client_ref, row.step_label, row.counsellor, row.due_label]
         parts.append(row.error or "")
-        return " ".join(p or "" for p in parts).casefold()
+        return fold(" ".join(p or "" for p in parts))
 
     @staticmethod
     def _cells(row: DossierRow) -> tuple[Content, ...]:
@@ -175,6 +186,21 @@ class HomeScreen(Screen[None]):
     def action_reload(self) -> None:
         """Read the folder again."""
         self.reload()
+
+    def action_to_table(self) -> None:
+        """Down from the filter moves into the list."""
+        table = self.query_one("#dossiers", DataTable)
+        if self.focused is not table and table.row_count:
+            table.focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing while the list has the focus goes into the filter."""
+        table = self.query_one("#dossiers", DataTable)
+        if self.focused is table and event.is_printable and event.character:
+            event.stop()
+            search = self.query_one("#filter", Input)
+            search.focus()
+            search.insert_text_at_cursor(event.character)
 
     def action_focus_filter(self) -> None:
         """Move to the filter field."""
