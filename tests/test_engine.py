@@ -1029,3 +1029,17 @@ def test_third_party_information_needs_its_source_before_the_step_is_left(
     assert not any("geef de bron" in m.message for m in kx.missing())
     kx.set_mark("notes", "observation")
     assert not any("geef de bron" in m.message for m in kx.missing())
+
+
+def test_an_expected_child_is_not_asked_whether_it_was_heard(
+    engine: MakeEngine, complete: Complete
+) -> None:
+    """Step 4's per-child questions skip a child that is not born yet."""
+    kx = engine()
+    kx.add_item("children", CHILD)
+    kx.add_item(
+        "children", {"name": "Baby", "expected": True, "due_date": "01-09-2026"}
+    )
+    to_concern(kx, complete)
+    assert [child.name for child in kx.born_children()] == ["Noor"]
+    assert len(kx.dossier.children) == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 from textual import events
@@ -228,15 +229,22 @@ async def test_removing_a_child_then_adding_one_at_once_keeps_ids_unique():
 
 async def test_per_child_groups_highlight_children_of_twelve_and_over():
     engine = engine_at("concern")
+    first = engine.dossier.children[0]
     engine.dossier.children.append(
-        engine.dossier.children[0].model_copy(
-            update={"id": "k9", "name": "Lotte", "birth_date": None, "expected": True}
+        first.model_copy(
+            update={"id": "k9", "name": "Lotte", "birth_date": date(2020, 1, 6)}
+        )
+    )
+    engine.dossier.children.append(
+        first.model_copy(
+            update={"id": "k10", "name": "Baby", "birth_date": None, "expected": True}
         )
     )
     app = StepHarness(engine)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         groups = list(app.screen.query(ChildGroup))
+        # An unborn child cannot be heard: it gets no group.
         assert [g.child.name for g in groups] == ["Jan [de oudste]", "Lotte"]
         jan, lotte = groups
         assert jan.has_class("-twelve-plus") and not lotte.has_class("-twelve-plus")

@@ -376,6 +376,10 @@ class Engine:
 
     # -- children -------------------------------------------------------------------
 
+    def born_children(self) -> list[Child]:
+        """The children a per-child group asks about: an unborn child cannot answer."""
+        return [child for child in self.dossier.children if not child.expected]
+
     def child_age(self, child: Child) -> int | None:
         """A born child's age today, None for an expected child or an unknown date."""
         if child.expected or child.birth_date is None:
@@ -900,7 +904,7 @@ class Engine:
             return found
         if spec.type == "per_child":
             found = []
-            for child in self.dossier.children:
+            for child in self.born_children():
                 answers = self.per_child(spec.id, child.id)
                 for sub in spec.fields:
                     if self.is_required(sub, answers) and not is_answered(

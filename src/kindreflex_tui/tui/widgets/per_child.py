@@ -109,12 +109,13 @@ class PerChildGroup(FieldBlock):
     def compose(self) -> ComposeResult:
         """Label, help and a group per child."""
         yield from self.compose_help()
-        if not self.engine.dossier.children:
+        children = self.engine.born_children()
+        if not children:
             yield Static(
-                "Er staan nog geen kinderen in het register (stap 1).",
+                "Er staan nog geen geboren kinderen in het register (stap 1).",
                 classes="per-child-empty",
             )
-        for child in self.engine.dossier.children:
+        for child in children:
             yield ChildGroup(self.engine, self.spec, child, disabled=self.locked)
 
     def refresh_conditions(self) -> None:
