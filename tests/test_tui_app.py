@@ -393,3 +393,18 @@ async def test_filter_ignores_accents_and_down_moves_into_the_list(
         await pilot.pause(0.3)
         assert app.session is not None
         assert app.session.engine.dossier.client_ref == "CL-Zoë"
+
+
+async def test_ctrl_c_and_the_command_palette_speak_dutch(tmp_path: Path) -> None:
+    """Ctrl+C explains how to quit; Ctrl+P asks for an opdracht."""
+    from textual.command import CommandInput
+
+    app = _app(tmp_path / "data", tmp_path / "config")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        app.action_help_quit()
+        await pilot.pause()
+        assert any("Ctrl+Q" in n.message for n in app._notifications)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert app.screen.query_one(CommandInput).placeholder == "Zoek een opdracht…"

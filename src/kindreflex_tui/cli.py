@@ -14,6 +14,16 @@ EXIT_FAILURE = 1
 EXIT_USAGE = 2
 
 
+_ARGPARSE_WORDS = (
+    ("the following arguments are required", "dit ontbreekt"),
+    ("unrecognized arguments", "onbekende argumenten"),
+    ("invalid choice", "ongeldige keuze"),
+    ("choose from", "kies uit"),
+    ("expected one argument", "verwacht een waarde"),
+)
+"""argparse's own words in its error messages, and how a counsellor reads them."""
+
+
 class _Formatter(argparse.HelpFormatter):
     """Help text with a Dutch usage line."""
 
@@ -36,7 +46,9 @@ class _Parser(argparse.ArgumentParser):
         self.add_argument("-h", "--help", action="help", help="toon deze hulp")
 
     def error(self, message: str) -> NoReturn:
-        """A usage error: the usage line and the problem, exit code 2."""
+        """A usage error: the usage line and the problem in Dutch, exit code 2."""
+        for english, dutch in _ARGPARSE_WORDS:
+            message = message.replace(english, dutch)
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: fout: {message}\n")
 

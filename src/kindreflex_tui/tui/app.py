@@ -9,6 +9,7 @@ from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.screen import Screen
 
 from kindreflex_tui.dossier.archive import archive_protocol, protocol_for
@@ -41,6 +42,14 @@ class KindreflexApp(App[int]):
         Binding("f9", "go_home", "Dossiers"),
         Binding("ctrl+s", "save_now", "Bewaar", show=False),
         Binding("ctrl+q", "quit", "Stoppen", priority=True),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "opdrachten",
+            show=False,
+            priority=True,
+            tooltip="Open de lijst met opdrachten",
+        ),
     ]
 
     def __init__(
@@ -72,6 +81,21 @@ class KindreflexApp(App[int]):
     async def action_quit(self) -> None:
         """Save what is pending, release the dossier and leave."""
         self._leave_dossier(lambda: self.exit(0), "Toch stoppen")
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C: say in Dutch how to quit (it copies in text fields)."""
+        self.notify(
+            "Druk Ctrl+Q om kindreflex te sluiten; je dossier wordt eerst bewaard.",
+            title="Stoppen?",
+            markup=False,
+        )
+
+    def action_command_palette(self) -> None:
+        """The command palette, asking in Dutch."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(placeholder="Zoek een opdracht…", id="--command-palette")
+            )
 
     def _leave_dossier(self, then: Callable[[], object], anyway: str) -> None:
         """Close the open dossier and go on, unless its changes cannot be saved."""
