@@ -408,3 +408,60 @@ async def test_ctrl_c_and_the_command_palette_speak_dutch(tmp_path: Path) -> Non
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert app.screen.query_one(CommandInput).placeholder == "Zoek een opdracht…"
+
+
+async def test_a_second_dossier_for_the_same_client_code_is_refused(
+    caw: Protocol, tmp_path: Path
+) -> None:
+    """The dialog says the code is taken (whatever its case) and creates nothing."""
+    data = tmp_path / "data"
+    _dossier_at_step_2(caw, data, "CL-DUBBEL")
+    app = _app(data, tmp_path / "config")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.press(*"cl-dubbel")
+        await pilot.press("enter")
+        await pilot.press(*"Els")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "al een dossier" in str(app.screen.query_one("#new-error").render())
+    assert len(list(data.glob("*.json"))) == 1
+
+
+async def test_an_organisations_own_protocol_can_start_a_dossier(
+    tmp_path: Path,
+) -> None:
+    """A checked copy in <config>/protocols/ is offered and its title is used."""
+    import shutil
+
+    from textual.widgets import Select
+
+    config = tmp_path / "config"
+    own = config / "protocols" / "ggz"
+    shutil.copytree(shipped_protocol_dir(), own)
+    head = own / "protocol.toml"
+    head.write_text(
+        head.read_text(encoding="utf-8")
+        .replace('id = "kindreflex_caw"', 'id = "kindreflex_ggz"')
+        .replace('version = "1.0.0"', 'version = "0.1.0"'),
+        encoding="utf-8",
+    )
+    app = _app(tmp_path / "data", config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        select = app.screen.query_one("#protocol", Select)
+        select.value = str(own)
+        await pilot.pause()
+        app.screen.query_one("#client-ref", Input).focus()
+        await pilot.press(*"CL-GGZ")
+        await pilot.press("enter")
+        await pilot.press(*"Els")
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.session is not None
+        assert app.session.engine.dossier.protocol.id == "kindreflex_ggz"
+        await pilot.press("ctrl+q")
+    saved = DossierStore(tmp_path / "data").load("CL-GGZ")
+    assert saved.protocol.version == "0.1.0"

@@ -524,14 +524,16 @@ class DossierStore:
         ref = ref.strip()
         if not ref:
             raise DossierError("geen dossier opgegeven")
+        missing_path: Path | None = None
         if "/" in ref or os.sep in ref or ref.endswith(".json"):
             candidate = Path(ref).expanduser()
             inside = self.directory / ref
-            if not candidate.exists() and Path(ref).name == ref and inside.exists():
+            if candidate.exists():
+                return candidate
+            if Path(ref).name == ref and inside.exists():
                 return inside
-            if not candidate.exists():
-                raise _fail(candidate, "bestand bestaat niet")
-            return candidate
+            # Not a file: it may still be a client code with a slash in it.
+            missing_path = candidate
         if ID_PATTERN.fullmatch(ref) and self.path_for(ref).exists():
             return self.path_for(ref)
 
@@ -548,6 +550,10 @@ class DossierStore:
             raise DossierError(
                 f"cliëntcode {ref!r} hoort bij meerdere dossiers ({ids}); "
                 "kies er één met zijn id"
+            )
+        if missing_path is not None:
+            raise _fail(
+                missing_path, "bestand bestaat niet, en ook geen cliëntcode zo"
             )
         raise DossierError(
             f"geen dossier met id of cliëntcode {ref!r}", where=str(self.directory)

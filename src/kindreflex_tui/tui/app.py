@@ -16,6 +16,7 @@ from kindreflex_tui.dossier.archive import archive_protocol, protocol_for
 from kindreflex_tui.dossier.store import DossierStore
 from kindreflex_tui.engine import Engine
 from kindreflex_tui.errors import KindreflexError
+from kindreflex_tui.paths import config_dir
 from kindreflex_tui.paths import data_dir as default_data_dir
 from kindreflex_tui.protocol.loader import load_protocol
 from kindreflex_tui.settings import Settings, load_settings, save_settings
@@ -306,7 +307,19 @@ class KindreflexApp(App[int]):
             if request is not None:
                 self.create_dossier(request)
 
-        self.push_screen(NewDossierScreen(self.settings.counsellor), created)
+        taken = {
+            listing.dossier.client_ref
+            for listing in self.store.scan()
+            if listing.dossier is not None
+        }
+        self.push_screen(
+            NewDossierScreen(
+                self.settings.counsellor,
+                taken_refs=taken,
+                own_protocols=(self.config_dir or config_dir()) / "protocols",
+            ),
+            created,
+        )
 
     def action_show_history(self) -> None:
         """Show the visits, decisions and every change of the open dossier."""

@@ -8,6 +8,7 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
@@ -23,12 +24,21 @@ class NewDossier:
     protocol_dir: Path
 
 
-def shipped_protocol_choices() -> list[tuple[str, Path]]:
-    """The shipped protocols as (label, folder), the CAW one first."""
-    root = shipped_protocols_root()
-    folders = sorted(p for p in root.iterdir() if (p / "protocol.toml").is_file())
-    folders.sort(key=lambda p: p.name != "caw")
-    return [(p.name.upper(), p) for p in folders]
+def _protocol_folders(root: Path) -> list[Path]:
+    """The folders below root that hold a protocol.toml, by name."""
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if (p / "protocol.toml").is_file())
+
+
+def protocol_choices(own_root: Path | None = None) -> list[tuple[str, Path]]:
+    """The shipped protocols (CAW first), then the organisation's own ones."""
+    shipped = _protocol_folders(shipped_protocols_root())
+    shipped.sort(key=lambda p: p.name != "caw")
+    choices = [(p.name.upper(), p) for p in shipped]
+    if own_root is not None:
+        choices += [(f"{p.name} (eigen)", p) for p in _protocol_folders(own_root)]
+    return choices
 
 
 class NewDossierScreen(ModalScreen[NewDossier | None]):
@@ -36,13 +46,22 @@ class NewDossierScreen(ModalScreen[NewDossier | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Annuleren")]
 
-    def __init__(self, counsellor: str = "") -> None:
+    def __init__(
+        self,
+        counsellor: str = "",
+        *,
+        taken_refs: set[str] | None = None,
+        own_protocols: Path | None = None,
+    ) -> None:
         super().__init__()
         self.counsellor = counsellor
+        self.taken_refs = {ref.casefold() for ref in taken_refs or set()}
+        """Client codes already in use: a second dossier for one code is refused."""
+        self.own_protocols = own_protocols
 
     def compose(self) -> ComposeResult:
         """The three questions and two buttons."""
-        choices = shipped_protocol_choices()
+        choices = protocol_choices(self.own_protocols)
         with Vertical(id="new-dossier", classes="dialog"):
             yield Static("Nieuw dossier", classes="dialog-title")
             yield Label("Cliëntcode (een code, geen naam)")
@@ -91,6 +110,15 @@ class NewDossierScreen(ModalScreen[NewDossier | None]):
         error = self.query_one("#new-error", Static)
         if not client_ref:
             error.update("Geef een cliëntcode.")
+            self.query_one("#client-ref", Input).focus()
+            return
+        if client_ref.casefold() in self.taken_refs:
+            error.update(
+                Content(
+                    f"Er is al een dossier voor ‘{client_ref}’: open het in de lijst, "
+                    "of kies een andere code."
+                )
+            )
             self.query_one("#client-ref", Input).focus()
             return
         if not counsellor:
