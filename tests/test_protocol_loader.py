@@ -449,3 +449,27 @@ id = "go"
 )
 def test_line_lookup_follows_tables_arrays_and_strings(path: str, line: int) -> None:
     assert _LineIndex(LAYOUT).line_of(path) == line
+
+
+def test_an_edited_protocol_is_read_again_not_served_from_memory(
+    tmp_path: Path,
+) -> None:
+    """Loading twice gives the same model; after an edit the new text is seen."""
+    import shutil
+
+    from kindreflex_tui.protocol.loader import load_protocol, shipped_protocol_dir
+
+    folder = tmp_path / "caw"
+    shutil.copytree(shipped_protocol_dir(), folder)
+    first = load_protocol(folder)
+    assert load_protocol(folder) is first
+    step = folder / "step-2-safety.toml"
+    step.write_text(
+        step.read_text(encoding="utf-8").replace(
+            'short_title = "Veiligheid"', 'short_title = "Veilig thuis"'
+        ),
+        encoding="utf-8",
+    )
+    second = load_protocol(folder)
+    assert second.step("safety").short_title == "Veilig thuis"
+    assert second.sha256 != first.sha256

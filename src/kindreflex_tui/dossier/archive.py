@@ -122,8 +122,6 @@ def protocol_for(dossier: Dossier, data_dir: Path) -> tuple[Protocol, str | None
     naming the protocol when neither is available.
     """
     wanted = dossier.protocol
-    # TODO: the shipped protocols are loaded anew on every call (about 15 ms each);
-    # callers that handle many dossiers should cache per (id, version, sha256).
     shipped = _shipped(wanted.id)
     if shipped is not None and shipped.sha256 == wanted.sha256:
         return shipped, None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import os
 import re
 import tomllib
 import types
@@ -796,10 +797,38 @@ def check_protocol(directory: Path) -> tuple[Protocol | None, list[Finding]]:
     return reading.protocol, reading.located()
 
 
+_LOADED: dict[tuple[object, ...], Protocol] = {}
+"""Protocols already loaded and checked, by folder and the state of its files."""
+
+
+def _fingerprint(directory: Path) -> tuple[object, ...] | None:
+    """The folder and the size and change time of its TOML files; None if unreadable."""
+    try:
+        files = sorted(
+            (entry.name, entry.stat().st_mtime_ns, entry.stat().st_size)
+            for entry in os.scandir(directory)
+            if entry.name.endswith(".toml")
+        )
+    except OSError:
+        return None
+    return (str(directory.resolve()), *files)
+
+
 def load_protocol(directory: Path | None = None) -> Protocol:
-    """Load and check a protocol folder (the shipped CAW one by default)."""
+    """Load and check a protocol folder (the shipped CAW one by default).
+
+    A folder whose files did not change since it was last loaded in this process is
+    not read again: protocols are immutable, so the same model is handed out.
+    """
     directory = Path(directory) if directory is not None else shipped_protocol_dir()
+    key = _fingerprint(directory)
+    if key is not None and key in _LOADED:
+        return _LOADED[key]
     protocol, findings = check_protocol(directory)
     if protocol is None or any(f.severity == "error" for f in findings):
         raise ProtocolError(findings, directory)
+    if key is not None:
+        if len(_LOADED) >= 16:
+            _LOADED.clear()
+        _LOADED[key] = protocol
     return protocol
