@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -20,13 +22,15 @@ from kindreflex_tui.paths import config_dir
 from kindreflex_tui.paths import data_dir as default_data_dir
 from kindreflex_tui.protocol.loader import load_protocol
 from kindreflex_tui.settings import Settings, load_settings, save_settings
-from kindreflex_tui.tui.confirm import ConfirmScreen
-from kindreflex_tui.tui.history import HistoryScreen
 from kindreflex_tui.tui.home import HomeScreen
-from kindreflex_tui.tui.new_dossier import NewDossier, NewDossierScreen
 from kindreflex_tui.tui.session import Session
-from kindreflex_tui.tui.step_screen import StepScreen
-from kindreflex_tui.tui.summary_screen import ReopenRequest, SummaryScreen
+
+if TYPE_CHECKING:
+    from kindreflex_tui.tui.new_dossier import NewDossier
+    from kindreflex_tui.tui.summary_screen import ReopenRequest
+
+# The step, history, summary and dialog screens are imported where they are first
+# shown: the dossier list draws without paying for their widgets.
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +104,8 @@ class KindreflexApp(App[int]):
 
     def _leave_dossier(self, then: Callable[[], object], anyway: str) -> None:
         """Close the open dossier and go on, unless its changes cannot be saved."""
+        from kindreflex_tui.tui.confirm import ConfirmScreen
+
         self._flush_typing()
         session = self.session
         if session is None or not session.dirty or session.save_now():
@@ -127,6 +133,8 @@ class KindreflexApp(App[int]):
 
     def _flush_typing(self) -> None:
         """Hand text still waiting for its debounce to the engine."""
+        from kindreflex_tui.tui.step_screen import StepScreen
+
         for screen in self.screen_stack:
             if isinstance(screen, StepScreen):
                 screen.flush()
@@ -189,6 +197,7 @@ class KindreflexApp(App[int]):
         )
         self.session = Session(self, engine, handle)
         self.sub_title = self.session.header()
+        self._settle_memory()
         if note:
             self.notify(note, title="Protocolversie", timeout=10, markup=False)
         if handle.readonly:
@@ -206,6 +215,9 @@ class KindreflexApp(App[int]):
 
     def _show_current(self) -> None:
         """Show the step in progress, or the summary of a closed dossier."""
+        from kindreflex_tui.tui.step_screen import StepScreen
+        from kindreflex_tui.tui.summary_screen import SummaryScreen
+
         session = self.session
         if session is None:
             return
@@ -277,7 +289,19 @@ class KindreflexApp(App[int]):
         engine.actor = request.counsellor
         self.session = Session(self, engine, handle)
         self.sub_title = self.session.header()
+        self._settle_memory()
         self._show_current()
+
+    @staticmethod
+    def _settle_memory() -> None:
+        """Move what is alive now out of the collector's way.
+
+        After a dossier is open its objects live for the whole session; a full
+        collection walking them all stalls the event loop (over 100 ms measured in
+        bench/autosave.py). Freezing them keeps later collections short.
+        """
+        gc.collect()
+        gc.freeze()
 
     def _refresh_home(self) -> None:
         """Reload the dossier list when it is showing."""
@@ -302,6 +326,7 @@ class KindreflexApp(App[int]):
 
     def action_new_dossier(self) -> None:
         """Ask for the client code and counsellor, then create the dossier."""
+        from kindreflex_tui.tui.new_dossier import NewDossierScreen
 
         def created(request: NewDossier | None) -> None:
             if request is not None:
@@ -323,16 +348,22 @@ class KindreflexApp(App[int]):
 
     def action_show_history(self) -> None:
         """Show the visits, decisions and every change of the open dossier."""
+        from kindreflex_tui.tui.history import HistoryScreen
+
         if self.session is not None and not isinstance(self.screen, HistoryScreen):
             self.push_screen(HistoryScreen(self.session.engine))
 
     def action_show_summary(self) -> None:
         """Show the step summary of the open dossier."""
+        from kindreflex_tui.tui.summary_screen import SummaryScreen
+
         if self.session is not None and not isinstance(self.screen, SummaryScreen):
             self.push_screen(SummaryScreen(self.session.engine))
 
     def action_show_redacted_summary(self) -> None:
         """Show the summary without names, for an anonymous consultation."""
+        from kindreflex_tui.tui.summary_screen import SummaryScreen
+
         if self.session is not None and not isinstance(self.screen, SummaryScreen):
             self.push_screen(SummaryScreen(self.session.engine, redact=True))
 
