@@ -161,10 +161,12 @@ async def test_resume_opens_the_current_step_and_writes_no_history(
     assert _history_length(path) == before
 
 
+@pytest.mark.parametrize("quit_key", ["ctrl+q", "f10"])
 async def test_a_change_is_on_disk_right_after_quitting(
-    caw: Protocol, tmp_path: Path
+    caw: Protocol, tmp_path: Path, quit_key: str
 ) -> None:
-    """Quitting within the autosave delay still writes the last change."""
+    """Quitting (Ctrl+Q, or F10 where the terminal takes Ctrl+Q) within the
+    autosave delay still writes the last change."""
     data = tmp_path / "data"
     path = _dossier_at_step_2(caw, data, "CL-QUIT")
     app = _app(data, tmp_path / "config", target=str(path))
@@ -172,7 +174,8 @@ async def test_a_change_is_on_disk_right_after_quitting(
         await pilot.pause(0.3)
         assert app.session is not None
         app.session.engine.tick("consult")
-        await pilot.press("ctrl+q")
+        await pilot.press(quit_key)
+    assert app.return_code == 0
     saved = json.loads(path.read_text(encoding="utf-8"))
     assert "consult" in saved["visits"][-1]["ticked"]
 

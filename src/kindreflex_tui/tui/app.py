@@ -47,6 +47,8 @@ class KindreflexApp(App[int]):
         Binding("f9", "go_home", "Dossiers"),
         Binding("ctrl+s", "save_now", "Bewaar", show=False),
         Binding("ctrl+q", "quit", "Stoppen", priority=True),
+        # Some terminals (VS Code's) take Ctrl+Q for themselves.
+        Binding("f10", "quit", "Stoppen", show=False, priority=True),
         Binding(
             "ctrl+p",
             "command_palette",
