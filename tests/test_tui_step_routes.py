@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from tui_harness import ACUTE, PLANS, StepHarness, complete_step, make_engine, settle
+from tui_harness import (
+    ACUTE,
+    PLANS,
+    StepHarness,
+    StepPlan,
+    complete_step,
+    make_engine,
+    settle,
+)
 
 from kindreflex_tui.tui.step_screen import StepScreen
 
@@ -51,3 +59,47 @@ async def test_route_1_2_4_6_hands_over_to_the_mandated_facility():
         last = app.engine.dossier.visits[-1]
         assert last.answers["facility"] == "vk"
         assert last.answers["informed_on"] == "2026-03-01"
+
+
+@pytest.mark.slow
+async def test_route_1_2_3_without_doubts_goes_straight_to_support():
+    """No niet-pluisgevoel in step 2: the counsellor supports the parent in step 3."""
+    no_doubts = StepPlan(
+        PLANS["safety"].ticks,
+        {"consultations": PLANS["safety"].answers["consultations"], "not_right": False},
+        "no_doubts",
+    )
+    app = StepHarness(make_engine())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for plan in (PLANS["conversation"], no_doubts, PLANS["support"]):
+            await complete_step(pilot, plan)
+        await settle(pilot)
+        assert route_numbers(app) == [1, 2, 3]
+        assert app.engine.closed
+        assert app.engine.dossier.visits[1].decision is not None
+        assert app.engine.dossier.visits[1].decision.option == "no_doubts"
+
+
+@pytest.mark.slow
+async def test_route_1_2_4_5_6_when_safety_is_not_restored():
+    """The safety plan does not work: from step 5 on to the mandated facility."""
+    not_restored = StepPlan(
+        PLANS["restore"].ticks, PLANS["restore"].answers, "not_restored"
+    )
+    app = StepHarness(make_engine())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for plan in (
+            PLANS["conversation"],
+            PLANS["safety"],
+            PLANS["concern"],
+            not_restored,
+            PLANS["mandated"],
+        ):
+            await complete_step(pilot, plan)
+        await settle(pilot)
+        assert route_numbers(app) == [1, 2, 4, 5, 6]
+        assert app.engine.closed
+        plan = app.engine.dossier.visits[3].answers["agreements"]
+        assert plan[0]["what"] == "Oma haalt Jan op"
