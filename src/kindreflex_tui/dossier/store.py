@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, NamedTuple, Self
+from typing import TYPE_CHECKING, Any, NamedTuple, Self
 
 import pydantic_core
-from filelock import FileLock, Timeout
 from pydantic import ValidationError
 
 from kindreflex_tui.dossier.atomic import (
@@ -40,6 +39,17 @@ from kindreflex_tui.dossier.atomic import (
 from kindreflex_tui.dossier.migrations import FutureSchemaError, migrate
 from kindreflex_tui.dossier.model import SCHEMA_VERSION, Dossier, DossierId
 from kindreflex_tui.errors import DossierError, DossierLockedError, ReadOnlyDossierError
+
+if TYPE_CHECKING:
+    from filelock import FileLock
+
+
+def _locks() -> Any:
+    """The filelock module, imported when a dossier is first locked, not at start-up."""
+    import filelock
+
+    return filelock
+
 
 log = logging.getLogger(__name__)
 
@@ -306,7 +316,7 @@ def _holder_text(path: Path) -> str:
 
 
 def _lock_for(path: Path) -> FileLock:
-    return FileLock(
+    return _locks().FileLock(
         path.with_suffix(".lock"), timeout=0, mode=0o600, thread_local=False
     )
 
@@ -496,10 +506,10 @@ class DossierStore:
         lock_path = temp.with_name(f"{dossier_id}.lock")
         if not lock_path.exists():
             return False
-        lock = FileLock(lock_path, timeout=0, mode=0o600, thread_local=False)
+        lock = _locks().FileLock(lock_path, timeout=0, mode=0o600, thread_local=False)
         try:
             lock.acquire()
-        except Timeout:
+        except _locks().Timeout:
             return True
         except OSError:
             return True
@@ -552,9 +562,7 @@ class DossierStore:
                 "kies er één met zijn id"
             )
         if missing_path is not None:
-            raise _fail(
-                missing_path, "bestand bestaat niet, en ook geen cliëntcode zo"
-            )
+            raise _fail(missing_path, "bestand bestaat niet, en ook geen cliëntcode zo")
         raise DossierError(
             f"geen dossier met id of cliëntcode {ref!r}", where=str(self.directory)
         )
@@ -589,7 +597,7 @@ class DossierStore:
         lock = _lock_for(path)
         try:
             lock.acquire()
-        except Timeout:
+        except _locks().Timeout:
             held_by = _holder_text(_holder_path(path))
             raise DossierLockedError(
                 f"dossier {dossier.id} is in gebruik door {held_by}"
@@ -622,7 +630,7 @@ class DossierStore:
         lock = _lock_for(path)
         try:
             lock.acquire()
-        except Timeout:
+        except _locks().Timeout:
             held_by = _holder_text(_holder_path(path))
             opened = self._open_readonly(path, f"in gebruik door {held_by}")
             opened.held_by = held_by
