@@ -246,6 +246,20 @@ def test_output_file_is_private_and_announced(
     assert target.read_text(encoding="utf-8").startswith("# Kindreflex")
 
 
+def test_output_never_overwrites_an_existing_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """-o onto a dossier file (a typo) is refused; the dossier stays readable."""
+    from kindreflex_tui.errors import KindreflexError
+
+    write_demo(tmp_path, now=NOW)
+    dossier_file = tmp_path / "demo-01.json"
+    before = dossier_file.read_bytes()
+    with pytest.raises(KindreflexError, match="bestaat al"):
+        run_summary(_args(tmp_path, "DEMO-02", output=dossier_file))
+    assert dossier_file.read_bytes() == before
+
+
 def test_summary_finds_a_dossier_by_id_client_code_or_path(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -73,13 +73,20 @@ def wants_color() -> bool:
 def write_private(path: Path, text: str) -> None:
     """Write text to a file readable by its owner only (0600)."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        # O_EXCL: never overwrite a file that exists (a dossier, an earlier summary).
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise KindreflexError(
+            "bestaat al; kindreflex overschrijft geen bestanden: kies een andere naam",
+            where=str(path),
+        ) from None
     except IsADirectoryError:
         raise KindreflexError("is een map, geen bestand", where=str(path)) from None
     except OSError as error:
-        reason = error.strerror or str(error)
+        from kindreflex_tui.dossier.atomic import describe_os_error
+
         raise KindreflexError(
-            f"kan niet schrijven: {reason}", where=str(path)
+            f"kan niet schrijven: {describe_os_error(error)}", where=str(path)
         ) from None
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         if hasattr(os, "fchmod"):
