@@ -468,3 +468,75 @@ async def test_an_organisations_own_protocol_can_start_a_dossier(
         await pilot.press("ctrl+q")
     saved = DossierStore(tmp_path / "data").load("CL-GGZ")
     assert saved.protocol.version == "0.1.0"
+
+
+async def test_quitting_with_an_unsaved_item_form_asks_first(
+    caw: Protocol, tmp_path: Path
+) -> None:
+    """A consultation typed but not yet saved is not lost to Ctrl+Q by accident."""
+    from tui_harness import block_for
+
+    from kindreflex_tui.tui.confirm import ConfirmScreen
+    from kindreflex_tui.tui.widgets.item_form import ItemForm
+
+    data = tmp_path / "data"
+    path = _dossier_at_step_2(caw, data, "CL-FORM")
+    app = _app(data, tmp_path / "config", target=str(path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        block_for(app.screen, "consultations").add_button.press()
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ItemForm)
+        await pilot.press("down", "enter")  # with whom: a colleague
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")  # stay
+        await pilot.pause()
+        assert isinstance(app.screen, ItemForm)
+        assert app.return_code is None
+
+
+async def test_quitting_with_a_refused_date_asks_first(
+    caw: Protocol, tmp_path: Path
+) -> None:
+    """A typed date the engine refused is only on screen: leaving asks first."""
+    from textual.widgets import Input as TextInput
+    from tui_harness import block_for
+
+    from kindreflex_tui.tui.confirm import ConfirmScreen
+
+    data = tmp_path / "data"
+    path = _dossier_at_step_2(caw, data, "CL-DATE")
+    store = DossierStore(data)
+    handle = store.open(str(path), holder="Els")
+    engine = Engine(caw, handle.dossier, "Els", today=lambda: TODAY)
+    engine.tick("consult")
+    engine.add_item(
+        "consultations", {"with": "colleague", "date": "01-03-2026", "advice": "Ok"}
+    )
+    engine.set_answer("not_right", True)
+    engine.set_answer("not_right_reasons", "Onrustig gevoel.")
+    engine.decide("doubts", "Niet pluis.")
+    handle.save()
+    handle.close()
+
+    app = _app(data, tmp_path / "config", target=str(path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        field = block_for(app.screen, "team_date").query_one(TextInput)
+        field.scroll_visible(animate=False)
+        field.focus()
+        await pilot.press(*"30-11-20", "enter")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "klopt" in str(
+            app.screen.query_one(".dialog").query("Static")[1].render()
+        )
+        await pilot.press("escape")
+        await pilot.pause()
+        assert field.value == "30-11-20"
+        assert app.return_code is None

@@ -104,9 +104,46 @@ class KindreflexApp(App[int]):
                 CommandPalette(placeholder="Zoek een opdracht…", id="--command-palette")
             )
 
-    def _leave_dossier(self, then: Callable[[], object], anyway: str) -> None:
-        """Close the open dossier and go on, unless its changes cannot be saved."""
+    def _unsaved_input(self) -> str | None:
+        """Input on screen that leaving would lose: an open item form, a bad value."""
+        from kindreflex_tui.tui.widgets.fields import FieldEditor
+        from kindreflex_tui.tui.widgets.item_form import ItemForm
+
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, ItemForm):
+                typed = screen.condition_values()
+                before = {key: screen.item.get(key) for key in typed}
+                if typed != before:
+                    return f"het venster ‘{screen.heading}’ is nog niet opgeslagen"
+            for editor in screen.query(FieldEditor):
+                if editor.error_widget.has_class("-shown"):
+                    return f"‘{editor.spec.label}’ heeft een waarde die niet klopt"
+        return None
+
+    def _leave_dossier(
+        self, then: Callable[[], object], anyway: str, *, asked: bool = False
+    ) -> None:
+        """Close the open dossier and go on, unless that would lose input or changes."""
         from kindreflex_tui.tui.confirm import ConfirmScreen
+
+        problem = None if asked or self.session is None else self._unsaved_input()
+        if problem is not None:
+
+            def confirmed(leave: bool | None) -> None:
+                if leave:
+                    self._leave_dossier(then, anyway, asked=True)
+
+            self.push_screen(
+                ConfirmScreen(
+                    "Nog niet bewaard",
+                    f"{problem[0].upper()}{problem[1:]}. Als je nu verdergaat, "
+                    "gaat dat verloren.",
+                    yes=anyway,
+                    no="Blijven",
+                ),
+                confirmed,
+            )
+            return
 
         self._flush_typing()
         session = self.session
@@ -125,8 +162,7 @@ class KindreflexApp(App[int]):
                 "Wijzigingen niet opgeslagen",
                 f"Het dossier kon niet opgeslagen worden: {session.error}. "
                 "Als je nu verdergaat, gaan je laatste wijzigingen verloren. "
-                "Blijf om het opnieuw te proberen (Ctrl+S), bijvoorbeeld nadat er "
-                "weer schijfruimte is.",
+                "Blijf, los de oorzaak op en probeer opnieuw met Ctrl+S.",
                 yes=anyway,
                 no="Blijven",
             ),

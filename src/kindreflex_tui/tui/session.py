@@ -106,13 +106,18 @@ class Session:
         self.app.sub_title = self.header()
 
     def _failed(self, reason: str) -> None:
-        """A save failed: keep the changes marked dirty and tell the counsellor."""
+        """A save failed: keep the changes marked dirty and tell the counsellor once."""
+        reason = reason.removeprefix("niet opgeslagen: ")
         self.dirty = True
+        repeated = reason == self.error
         self.error = reason
         self.app.sub_title = self.header()
+        if repeated:
+            return  # the header still says it; a pile of messages would hide dialogs
         self.app.notify(
-            f"Het dossier is niet opgeslagen: {reason}. Je wijzigingen blijven "
-            "open; kindreflex probeert opnieuw bij de volgende wijziging (Ctrl+S).",
+            f"Het dossier is niet opgeslagen: {reason}. Je wijzigingen blijven in "
+            "dit venster; kindreflex probeert opnieuw bij elke wijziging en met "
+            "Ctrl+S.",
             title="Opslaan mislukt",
             severity="error",
             timeout=15,
