@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kindreflex_tui.cli import main
@@ -39,3 +41,13 @@ def test_help_is_dutch(capsys: pytest.CaptureFixture[str]) -> None:
     assert out.startswith("gebruik: kindreflex")
     assert "opties:" in out
     assert "toon deze hulp" in out
+
+
+def test_open_of_an_unknown_dossier_fails_before_the_app_starts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`kindreflex open X` for a code that does not exist: one line, exit 1."""
+    assert main(["open", "CL-BESTAAT-NIET", "--data-dir", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "CL-BESTAAT-NIET" in err
+    assert "Traceback" not in err

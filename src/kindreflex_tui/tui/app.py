@@ -470,5 +470,8 @@ def make_app(
 def run_app(data_dir: Path | str | None = None, target: str | None = None) -> int:
     """Run the app in this terminal until the counsellor quits; return the exit code."""
     app = make_app(data_dir, target)
+    if target:
+        # An unknown dossier is a one-line error on the command line, not an empty app.
+        app.store.resolve(target)
     app.run()
     return app.return_code or 0
