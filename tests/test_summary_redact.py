@@ -381,3 +381,33 @@ def _baseline(protocol: Protocol) -> str:
             )
         _BASELINE.append("\n".join(parts).lower())
     return _BASELINE[0]
+
+
+def test_parts_of_a_double_name_are_redacted_but_common_words_stay(
+    protocol: Protocol,
+) -> None:
+    """ "Lotte-Marie" hides "Lotte" and "Marie" in notes; "baby" stays a word."""
+    from kindreflex_tui.engine import Engine
+    from kindreflex_tui.summary import render_summary
+
+    engine = Engine.start(
+        protocol, dossier_id="kx-double-1", client_ref="CL-D", counsellor="Els"
+    )
+    engine.set_answer("has_children", True)
+    engine.add_item(
+        "children",
+        {
+            "name": "Lotte-Marie Van den Broeck",
+            "birth_date": "03-05-2012",
+            "lives_with_client": "permanent",
+        },
+    )
+    engine.add_item(
+        "children", {"name": "Baby Peeters", "expected": True, "due_date": "01-09-2026"}
+    )
+    engine.set_notes("Lotte en Marie bij oma. LOTTE-MARIE ok. Er is een baby op komst.")
+    for fmt in ("text", "markdown", "json"):
+        text = render_summary(engine.dossier, protocol, fmt, redact=True)
+        for name in ("Lotte", "Marie", "LOTTE", "Broeck"):
+            assert name not in text, (fmt, name)
+        assert "een baby op komst" in text

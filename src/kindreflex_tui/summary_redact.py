@@ -58,7 +58,7 @@ _ROLE_WORDS = frozenset({
     "begeleider", "begeleiding", "ikzelf", "ik", "wij", "zij", "hij", "ze", "samen",
     "allebei", "beiden", "beide", "iedereen", "niemand", "gezin", "familie", "netwerk",
     "onthaal", "de", "het", "een", "haar", "zijn", "hun", "mijn", "onze", "bij", "van",
-    "en",
+    "en", "baby", "baby'tje", "ongeboren",
 })
 # fmt: on
 """Role words and small words: a sensitive value made only of these ("mevrouw",
@@ -66,6 +66,9 @@ _ROLE_WORDS = frozenset({
 
 _NAME_SEPARATORS = re.compile(r"[,;/&+\n()]|\s+(?:en|and|of|met)\s+", re.IGNORECASE)
 """What separates several names typed in one field ("Els, Tom en Sara")."""
+
+_NAME_PARTS = re.compile(r"[\s\-‐‑]+")
+"""What separates the parts of one name: spaces and hyphens."""
 
 _SUFFIX = r"(?:['’]s|s|tje|je|ke)?"
 """Possessive and diminutive endings that still name the person ("Noors", "Noortje")."""
@@ -174,7 +177,8 @@ class Redactor:
             if not whole or (replacement == NAME and is_role_only(whole)):
                 continue
             self._remember(whole, replacement)
-            words = whole.split()
+            # Parts of double names count too: "Lotte-Marie" names Lotte and Marie.
+            words = _NAME_PARTS.split(whole)
             if len(words) > 1:
                 for word in words:
                     word = word.strip(".,'’\"")
