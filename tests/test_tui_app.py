@@ -234,6 +234,16 @@ async def test_history_and_summary_screens_show_the_route_and_hide_names(
         path_text = str(app.screen.query_one("#history-path").render())
         assert "twee kinderen thuis" in path_text
         assert "stap 2" in path_text
+        table = app.screen.query_one("#history", DataTable)
+        decision_row = next(
+            i
+            for i in range(table.row_count)
+            if str(table.get_row_at(i)[3]).startswith("beslissing")
+        )
+        table.move_cursor(row=decision_row)
+        await pilot.pause()
+        detail = str(app.screen.query_one("#history-detail").render())
+        assert "beslissing → stap 2 — ‘twee kinderen thuis’" in detail
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("f6")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
@@ -51,8 +52,10 @@ class HistoryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """The path of visits, then the table of events."""
         yield Header()
-        yield Static(self._path_text(), id="history-path")
+        with VerticalScroll(id="history-path"):
+            yield Static(self._path_text())
         yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="history-detail")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -62,11 +65,20 @@ class HistoryScreen(Screen[None]):
         table.add_column("Wie", width=10)
         table.add_column("Stap", width=4)
         table.add_column("Wat en waarom")
+        self.details: list[str] = []
         for event in self.engine.dossier.history:
+            cells = self._row(event)
             # Rich Text cells: shown literally, and measured for the column width.
-            table.add_row(*(Text(cell) for cell in self._row(event)))
+            table.add_row(*(Text(cell) for cell in cells))
+            self.details.append(cells[3])
         table.move_cursor(row=table.row_count - 1)
         table.focus()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Show the whole line of the highlighted event under the table."""
+        if 0 <= event.cursor_row < len(self.details):
+            detail = self.query_one("#history-detail", Static)
+            detail.update(Content(self.details[event.cursor_row]))
 
     def _step_label(self, step_id: str | None) -> str:
         """A step as its number, or empty."""
@@ -112,10 +124,10 @@ class HistoryScreen(Screen[None]):
         step = self.engine.protocol.step(step_id)
         if event.kind in ("item_ticked", "item_unticked"):
             item = next((i for i in step.items if i.id == target), None)
-            return _short(item.label, 40) if item else target
+            return _short(item.label, 80) if item else target
         field = step.field(target.split("/")[0]) if target else None
         if field is not None:
-            return _short(field.label, 30)
+            return _short(field.label, 80)
         return target
 
     def _value(self, event: Event) -> str:
@@ -136,7 +148,7 @@ class HistoryScreen(Screen[None]):
         if event.kind in ("item_ticked", "item_unticked", "answer_set", "mark_set"):
             what += f" {self._label(event)}"
         if event.kind in ("answer_set", "notes_set") and event.new is not None:
-            what += f": {_short(self._value(event), 30)}"
+            what += f": {_short(self._value(event), 160)}"
         elif event.kind in ("child_added", "child_changed") and isinstance(
             event.new, dict
         ):
@@ -149,7 +161,7 @@ class HistoryScreen(Screen[None]):
             )
             what += f" → {target}"
         if event.reason:
-            what += f" — ‘{_short(event.reason, 60)}’"
+            what += f" — ‘{_short(event.reason, 200)}’"
         return (
             f"{event.at.astimezone():%d-%m-%y %H:%M}",
             event.by,
