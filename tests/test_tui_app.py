@@ -231,7 +231,7 @@ async def test_history_and_summary_screens_show_the_route_and_hide_names(
         await pilot.press("f5")
         await pilot.pause()
         assert isinstance(app.screen, HistoryScreen)
-        path_text = str(app.screen.query_one("#history-path").render())
+        path_text = str(app.screen.query_one("#history-path Static").render())
         assert "twee kinderen thuis" in path_text
         assert "stap 2" in path_text
         table = app.screen.query_one("#history", DataTable)
