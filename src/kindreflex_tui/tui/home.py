@@ -83,7 +83,10 @@ class HomeScreen(Screen[None]):
         """Coming back from a dossier: show its new state."""
         if getattr(self.app, "session", None) is None:
             self.app.sub_title = ""
+        search = self.query_one("#filter", Input)
+        search.value = ""  # back from a dossier: show them all again
         self.reload()
+        search.focus()
 
     def reload(self) -> None:
         """Read the data folder again and redraw the table."""
@@ -196,6 +199,12 @@ class HomeScreen(Screen[None]):
     def on_key(self, event: events.Key) -> None:
         """Typing while the list has the focus goes into the filter."""
         table = self.query_one("#dossiers", DataTable)
+        if self.focused is table and event.key == "backspace":
+            event.stop()
+            search = self.query_one("#filter", Input)
+            search.focus()
+            search.value = search.value[:-1]
+            return
         if self.focused is table and event.is_printable and event.character:
             event.stop()
             search = self.query_one("#filter", Input)

@@ -65,7 +65,7 @@ class NewDossierScreen(ModalScreen[NewDossier | None]):
         with Vertical(id="new-dossier", classes="dialog"):
             yield Static("Nieuw dossier", classes="dialog-title")
             yield Label("Cliëntcode (een code, geen naam)")
-            yield Input(id="client-ref", placeholder="bv. CL-2026-014", max_length=80)
+            yield Input(id="client-ref", placeholder="bv. CL-2026-014", max_length=40)
             yield Label("Hulpverlener")
             yield Input(self.counsellor, id="counsellor", max_length=120)
             yield Label("Protocol")
