@@ -1043,3 +1043,25 @@ def test_an_expected_child_is_not_asked_whether_it_was_heard(
     to_concern(kx, complete)
     assert [child.name for child in kx.born_children()] == ["Noor"]
     assert len(kx.dossier.children) == 2
+
+
+def test_long_texts_inside_items_and_child_groups_can_be_marked(
+    engine: MakeEngine, complete: Complete
+) -> None:
+    """A consultation's advice and a child's own words carry their own mark."""
+    kx = engine()
+    to_concern(kx, complete)
+    item_id = kx.add_item(
+        "consultations", {"with": "vk", "date": "01-03-2026", "advice": "Aanmelden."}
+    )
+    child = kx.dossier.children[0]
+    kx.set_child_answer("children_heard", child.id, "views", "Ik wil bij mama blijven.")
+    assert kx.set_mark(f"consultations/{item_id}/advice", "third_party")
+    assert kx.set_mark(f"children_heard/{child.id}/views", "client_statement")
+    assert any("geef de bron bij Advies" in m.message for m in kx.missing())
+    kx.set_mark(f"consultations/{item_id}/advice", "third_party", "VK Brabant")
+    assert not any("geef de bron" in m.message for m in kx.missing())
+    with pytest.raises(InputError):
+        kx.set_mark("consultations/nope/advice", "fact")
+    with pytest.raises(InputError):
+        kx.set_mark(f"consultations/{item_id}/with", "fact")

@@ -336,3 +336,24 @@ def test_an_answer_hidden_by_a_later_correction_is_not_summarised(
     assert "Verblijft de cliënt residentieel" in text
     assert "Is er opvang geregeld" not in text
     assert dossier.visits[-1].answers["care_arranged"] == "no"
+
+
+def test_marks_inside_a_consultation_show_in_the_summary(protocol: Protocol) -> None:
+    """The advice of a consultation shows its mark and source in every format."""
+    from kindreflex_tui.engine import Engine
+
+    engine = Engine.start(
+        protocol, dossier_id="kx-mark-1", client_ref="CL-M", counsellor="Els"
+    )
+    for item in engine.step.items:
+        engine.tick(item.id)
+    engine.set_answer("has_children", True)
+    engine.set_answer("residential", False)
+    engine.add_item("children", {"name": "Noor", "expected": True})
+    engine.decide("children_present", "een kind op komst")
+    item_id = engine.add_item(
+        "consultations", {"with": "expert", "date": "01-03-2026", "advice": "Opvolgen."}
+    )
+    engine.set_mark(f"consultations/{item_id}/advice", "third_party", "CLB")
+    for fmt in ("text", "markdown", "json"):
+        assert "Informatie van derden" in render(engine.dossier, protocol, fmt), fmt

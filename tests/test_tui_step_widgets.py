@@ -352,3 +352,39 @@ def test_the_flow_map_fits_80_columns_on_every_step():
         assert len(line) <= 78
         assert f"{step.number}● {step.short_title}" in line
     assert str(flow_map.route_line(78)) == "Route: 6●"
+
+
+async def test_a_childs_own_words_and_a_saved_consultation_can_be_marked():
+    """Step 4: a mark picker under "Wat vertelde het kind?" and, when a saved
+    consultation is edited, under its advice; a choice reaches the dossier."""
+    from textual.widgets import Select
+
+    from kindreflex_tui.tui.widgets.entry_mark import EntryMarkPicker
+
+    engine = engine_at("concern")
+    item_id = engine.add_item(
+        "consultations", {"with": "vk", "date": "01-03-2026", "advice": "Aanmelden."}
+    )
+    child = engine.dossier.children[0]
+    app = StepHarness(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        group = next(iter(app.screen.query(ChildGroup)))
+        picker = group.query_one(EntryMarkPicker)
+        picker.query_one(Select).value = "client_statement"
+        await settle(pilot)
+        mark = engine.visit.marks[f"children_heard/{child.id}/views"]
+        assert mark.kind == "client_statement"
+
+        editor = block_for(app.screen, "consultations")
+        row = next(iter(editor.query(ItemRow)))
+        row.query_one("Button").press()
+        await settle(pilot)
+        assert isinstance(app.screen, ItemForm)
+        pickers = list(app.screen.query(EntryMarkPicker))
+        assert len(pickers) == 2  # question and advice
+        pickers[1].query_one(Select).value = "professional_opinion"
+        await settle(pilot)
+        assert engine.visit.marks[f"consultations/{item_id}/advice"].kind == (
+            "professional_opinion"
+        )

@@ -436,12 +436,15 @@ class Engine:
     def set_mark(
         self, target: str, kind: str | None, source: str | None = None
     ) -> bool:
-        """Mark an entry (a field or `notes`) as fact, observation, opinion..."""
+        """Mark an entry as fact, observation, opinion...
+
+        The target is `notes`, a field of the step, or a long text inside a repeat
+        item or a child's group: `field/item_id/sub_field` or `field/child_id/sub`.
+        """
         marks = self.protocol.choice_list(self.protocol.info.entry_marks)
         if kind is not None and kind not in {m.id for m in marks}:
             raise InputError(f"onbekende soort aantekening {kind!r}")
-        if target != "notes":
-            self._field(target)
+        self.mark_label(target)
         old = self.visit.marks.get(target)
         source = _storable((source or "").strip(), "bron") or None
         new = Mark(kind=kind, source=source) if kind else None
@@ -584,6 +587,28 @@ class Engine:
             found += self._missing_in(spec, forced=spec.id in forced)
         return found
 
+    def mark_label(self, target: str) -> str:
+        """What a mark target is called; InputError when it names no entry."""
+        if target == "notes":
+            return self.step.notes_label
+        parts = target.split("/")
+        spec = self._field(parts[0])
+        if len(parts) == 1:
+            return spec.label
+        sub = spec.sub_field(parts[2]) if len(parts) == 3 else None
+        if sub is None or sub.type not in ("text", "long_text"):
+            raise InputError(f"‘{spec.label}’ heeft geen tekstveld {target!r}")
+        owner = parts[1]
+        if spec.type == "per_child":
+            child = self._child(owner)
+            return f"{sub.label} ({child.name})"
+        if spec.type == "repeat" and spec.store is None:
+            item = next((i for i in self.items(spec.id) if i.get("id") == owner), None)
+            if item is None:
+                raise InputError(f"‘{spec.label}’ heeft geen item {owner!r}")
+            return f"{sub.label} ({self.item_title(spec, item)})"
+        raise InputError(f"in ‘{spec.label}’ kan je geen soort aantekening kiezen")
+
     def _marks_without_source(self) -> list[Missing]:
         """Entry marks whose kind asks for a source that was not given."""
         kinds = self.protocol.choice_list(self.protocol.info.entry_marks)
@@ -591,8 +616,10 @@ class Engine:
         found = []
         for target, mark in self.visit.marks.items():
             if mark.kind in needing and not mark.source:
-                spec = self.step.field(target) if target != "notes" else None
-                where = spec.label if spec else self.step.notes_label
+                try:
+                    where = self.mark_label(target)
+                except InputError:
+                    continue  # the item was removed since; its mark no longer counts
                 found.append(
                     Missing(
                         target,

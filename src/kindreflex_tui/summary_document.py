@@ -267,6 +267,8 @@ class _Builder:
         self.redact = redact
         self.strict = strict
         self.engine = Engine(protocol, dossier, "kindreflex", today=lambda: today)
+        self._visit_marks: dict[str, Mark] = {}
+        """The entry marks of the visit being summarised (for items and children)."""
         self.redactor = Redactor(dossier, protocol) if redact else None
         self.child_labels = {
             child.id: self._child_label(child) for child in dossier.children
@@ -433,6 +435,7 @@ class _Builder:
     def answers(self, visit: Visit, specs: list[FieldSpec]) -> list[AnswerPart]:
         """The answered fields of a visit in protocol order, unknown ones last."""
         found = []
+        self._visit_marks = visit.marks
         for spec in specs:
             if spec.type == "info" or spec.store == "children":
                 continue
@@ -546,10 +549,15 @@ class _Builder:
             "children": children,
         }
 
-    def sub_answers(self, spec: FieldSpec, values: dict[str, Any]) -> list[AnswerPart]:
+    def sub_answers(
+        self, spec: FieldSpec, values: dict[str, Any], owner: str | None = None
+    ) -> list[AnswerPart]:
         """The answered sub-fields of a repeat item or a child's group."""
+        marks = self._visit_marks
         return [
-            self.answer(sub, values.get(sub.id), None)
+            self.answer(
+                sub, values.get(sub.id), marks.get(f"{spec.id}/{owner}/{sub.id}")
+            )
             for sub in spec.fields
             if sub.type != "info"
             and (is_answered(values.get(sub.id)) or values.get(sub.id) is False)
@@ -557,7 +565,7 @@ class _Builder:
 
     def item(self, spec: FieldSpec, number: int, item: dict[str, Any]) -> ItemPart:
         """One repeat item, titled from what the summary may show of it."""
-        fields = self.sub_answers(spec, item)
+        fields = self.sub_answers(spec, item, item.get("id"))
         shown = {
             part["id"]: part["display"] for part in fields if part["left_out"] is None
         }
@@ -577,7 +585,7 @@ class _Builder:
         return {
             "child_id": child_id,
             "child": label,
-            "fields": self.sub_answers(spec, answers),
+            "fields": self.sub_answers(spec, answers, child_id),
         }
 
     def decision(self, step_id: str, decision: Decision | None) -> DecisionPart | None:

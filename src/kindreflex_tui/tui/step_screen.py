@@ -24,7 +24,7 @@ from kindreflex_tui.protocol.model import FieldSpec, Option, Step
 from kindreflex_tui.tui.help import StepHelp
 from kindreflex_tui.tui.widgets.checklist import Checklist
 from kindreflex_tui.tui.widgets.decision import DecisionPanel
-from kindreflex_tui.tui.widgets.entry_mark import EntryMarkPicker
+from kindreflex_tui.tui.widgets.entry_mark import EntryMarkPicker, mark_picker
 from kindreflex_tui.tui.widgets.fields import FieldBlock, FieldEditor, InfoBlock
 from kindreflex_tui.tui.widgets.flow_map import FlowMap
 from kindreflex_tui.tui.widgets.override import OverrideReason
@@ -103,17 +103,7 @@ class StepBody(VerticalScroll):
 
     def _mark_picker(self, target: str) -> EntryMarkPicker | None:
         """The entry-mark picker of a field or the notes, if the protocol has marks."""
-        engine = self.engine
-        marks = engine.protocol.choice_list(engine.protocol.info.entry_marks)
-        if not marks:
-            return None
-
-        def set_mark(kind: str | None, source: str | None) -> object:
-            return engine.set_mark(target, kind, source)
-
-        return EntryMarkPicker(
-            marks, engine.visit.marks.get(target), set_mark, disabled=self.readonly
-        )
+        return mark_picker(self.engine, target, disabled=self.readonly)
 
     def _block(self, spec: FieldSpec) -> FieldBlock:
         """The widget for one top-level field, chosen by its type."""

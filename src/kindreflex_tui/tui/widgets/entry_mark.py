@@ -11,6 +11,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Select, Static
 
 from kindreflex_tui.dossier.model import Mark
+from kindreflex_tui.engine import Engine
 from kindreflex_tui.errors import InputError
 from kindreflex_tui.protocol.model import Choice
 from kindreflex_tui.tui.widgets.fields import TEXT_DEBOUNCE_SECONDS
@@ -127,3 +128,19 @@ class EntryMarkPicker(Horizontal):
     def _source_done(self, event: Input.Blurred | Input.Submitted) -> None:
         event.stop()
         self.flush()
+
+
+def mark_picker(
+    engine: Engine, target: str, *, disabled: bool = False
+) -> EntryMarkPicker | None:
+    """A picker bound to one entry of the current visit, if the protocol has marks."""
+    marks = engine.protocol.choice_list(engine.protocol.info.entry_marks)
+    if not marks:
+        return None
+
+    def set_mark(kind: str | None, source: str | None) -> object:
+        return engine.set_mark(target, kind, source)
+
+    return EntryMarkPicker(
+        marks, engine.visit.marks.get(target), set_mark, disabled=disabled
+    )

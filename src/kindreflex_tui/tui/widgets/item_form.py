@@ -15,6 +15,7 @@ from textual.widgets import Button, Static
 from kindreflex_tui.engine import Engine
 from kindreflex_tui.errors import InputError
 from kindreflex_tui.protocol.model import FieldSpec
+from kindreflex_tui.tui.widgets.entry_mark import mark_picker
 from kindreflex_tui.tui.widgets.fields import FieldEditor, InfoBlock
 from kindreflex_tui.tui.widgets.text import literal
 
@@ -71,16 +72,27 @@ class ItemForm(ModalScreen[bool]):
         """The sub-fields with the item's values, an error line and the buttons."""
         with Vertical(id="item-dialog"):
             yield Static(literal(self.heading), id="item-title")
-            # TODO: no entry mark on long texts inside an item: Engine.set_mark
-            # only takes top-level fields and the notes.
+            item_id = self.item.get("id")
             with VerticalScroll(id="item-fields"):
                 for sub in self.spec.fields:
                     if sub.type == "info":
                         yield InfoBlock(sub)
-                    else:
-                        yield FieldEditor(
-                            sub, self.item.get(sub.id), protocol=self.engine.protocol
+                        continue
+                    # A saved item's long texts get a mark; a new one has no id yet.
+                    # TODO: let a new item's long texts be marked before it is saved.
+                    marked = (
+                        item_id and sub.type == "long_text" and self.spec.store is None
+                    )
+                    yield FieldEditor(
+                        sub,
+                        self.item.get(sub.id),
+                        protocol=self.engine.protocol,
+                        extra=mark_picker(
+                            self.engine, f"{self.spec.id}/{item_id}/{sub.id}"
                         )
+                        if marked
+                        else None,
+                    )
             yield Static("", id="item-error")
             with Horizontal(id="item-buttons"):
                 yield Button(

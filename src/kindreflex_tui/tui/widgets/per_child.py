@@ -11,6 +11,7 @@ from textual.widgets import Static
 from kindreflex_tui.dossier.model import Child
 from kindreflex_tui.engine import Engine
 from kindreflex_tui.protocol.model import FieldSpec
+from kindreflex_tui.tui.widgets.entry_mark import mark_picker
 from kindreflex_tui.tui.widgets.fields import FieldBlock, FieldEditor, InfoBlock
 from kindreflex_tui.tui.widgets.repeat import child_facts
 from kindreflex_tui.tui.widgets.text import literal
@@ -73,13 +74,16 @@ class ChildGroup(Vertical):
                     self.spec.id, self.child.id, sub_id, value
                 )
 
-            # TODO: no entry mark per child: Engine.set_mark takes top-level fields.
+            target = f"{self.spec.id}/{self.child.id}/{sub.id}"
             yield FieldEditor(
                 sub,
                 answers.get(sub.id),
                 protocol=self.engine.protocol,
                 commit=commit,
                 disabled=self.locked,
+                extra=mark_picker(self.engine, target, disabled=self.locked)
+                if sub.type == "long_text"
+                else None,
             )
 
     def refresh_conditions(self) -> None:
