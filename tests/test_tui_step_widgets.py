@@ -25,11 +25,11 @@ from tui_harness import (
 
 from kindreflex_tui.engine import Engine
 from kindreflex_tui.protocol.loader import load_protocol, shipped_protocol_dir
+from kindreflex_tui.tui.confirm import ConfirmScreen
 from kindreflex_tui.tui.step_screen import StepScreen
 from kindreflex_tui.tui.widgets.fields import FieldEditor
 from kindreflex_tui.tui.widgets.flow_map import FlowMap
 from kindreflex_tui.tui.widgets.item_form import ItemForm
-from kindreflex_tui.tui.widgets.override import ConfirmRemove
 from kindreflex_tui.tui.widgets.per_child import ChildGroup
 from kindreflex_tui.tui.widgets.repeat import ItemRow, RepeatEditor
 
@@ -206,7 +206,7 @@ async def test_removing_a_child_then_adding_one_at_once_keeps_ids_unique():
         row.query_one(".item-remove", Button).focus()
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmRemove)
+        assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("shift+tab", "enter")
         await pilot.press("enter")  # at once: Toevoegen, focused after the removal
         await settle(pilot)

@@ -251,8 +251,12 @@ class Engine:
         """The current answer of a top-level field of the current step."""
         spec = self._field(field_id)
         if spec.store == "children":
-            return [child_as_item(c) for c in self.dossier.children]
+            return self._register_items()
         return self.visit.answers.get(field_id)
+
+    def _register_items(self) -> list[Item]:
+        """The children register as repeat items."""
+        return [child_as_item(child) for child in self.dossier.children]
 
     def items(self, field_id: str) -> list[Item]:
         """The items of a repeat field (the children, for the register)."""
@@ -275,7 +279,7 @@ class Engine:
                     return visit.answers[field_id]
             spec = self.protocol.step(step_id).field(field_id)
             if spec is not None and spec.store == "children":
-                return [child_as_item(c) for c in self.dossier.children]
+                return self._register_items()
             return None
         if item is not None and ref in item:
             return item[ref]
@@ -289,7 +293,7 @@ class Engine:
             # A hidden answer (left from before a correction) counts as unanswered.
             return None
         if spec.store == "children":
-            return [child_as_item(c) for c in self.dossier.children]
+            return self._register_items()
         return visit.answers.get(ref)
 
     def shown_in(

@@ -9,9 +9,13 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from kindreflex_tui.tui.widgets.override import DIALOG_CSS
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Ask one question; the safe answer has the focus."""
+
+    DEFAULT_CSS = "ConfirmScreen {" + DIALOG_CSS + "}"
 
     BINDINGS = [Binding("escape", "no", "Terug")]
 
@@ -28,8 +32,8 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Static(Content(self.title_text), classes="dialog-title")
             yield Static(Content(self.question))
             with Horizontal(classes="dialog-buttons"):
-                yield Button(self.no, id="no", variant="primary")
                 yield Button(self.yes, id="yes", variant="error")
+                yield Button(self.no, id="no", variant="primary")
 
     def on_mount(self) -> None:
         """Focus the safe answer."""

@@ -1,4 +1,4 @@
-"""Modals that ask before something weighty: overriding warnings, removing an item."""
+"""The modal that asks for a reason before overriding a warning, and its dialog CSS."""
 
 from __future__ import annotations
 
@@ -93,44 +93,5 @@ class OverrideReason(ModalScreen[str | None]):
         self.action_confirm()
 
     @on(Button.Pressed, "#override-cancel")
-    def _cancel(self) -> None:
-        self.action_cancel()
-
-
-class ConfirmRemove(ModalScreen[bool]):
-    """Asks before an item is removed; the history keeps what it held."""
-
-    DEFAULT_CSS = "ConfirmRemove {" + DIALOG_CSS + "}"
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Annuleren"),
-    ]
-
-    def __init__(self, what: str) -> None:
-        super().__init__()
-        self.what = what
-
-    def compose(self) -> ComposeResult:
-        """The question and the two buttons, Annuleren first in focus."""
-        with Vertical(classes="dialog"):
-            yield Static(literal(f"‘{self.what}’ verwijderen?"), classes="dialog-title")
-            yield Static("De geschiedenis van het dossier bewaart wat er stond.")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Verwijderen", variant="error", id="remove-go")
-                yield Button("Annuleren", id="remove-cancel")
-
-    def on_mount(self) -> None:
-        """Focus the safe choice."""
-        self.query_one("#remove-cancel", Button).focus()
-
-    def action_cancel(self) -> None:
-        """Keep the item."""
-        self.dismiss(False)
-
-    @on(Button.Pressed, "#remove-go")
-    def _go(self) -> None:
-        self.dismiss(True)
-
-    @on(Button.Pressed, "#remove-cancel")
     def _cancel(self) -> None:
         self.action_cancel()

@@ -14,9 +14,9 @@ from kindreflex_tui.dates import format_date
 from kindreflex_tui.engine import Engine
 from kindreflex_tui.errors import InputError
 from kindreflex_tui.protocol.model import FieldSpec
+from kindreflex_tui.tui.confirm import ConfirmScreen
 from kindreflex_tui.tui.widgets.fields import FieldBlock
 from kindreflex_tui.tui.widgets.item_form import ItemForm
-from kindreflex_tui.tui.widgets.override import ConfirmRemove
 from kindreflex_tui.tui.widgets.text import literal
 
 
@@ -177,7 +177,16 @@ class RepeatEditor(FieldBlock):
             await self.rebuild()
             self.add_button.focus()
 
-        self.app.push_screen(ConfirmRemove(row.title), answered)
+        self.app.push_screen(
+            ConfirmScreen(
+                "Verwijderen?",
+                f"‘{row.title}’ verwijderen? De geschiedenis van het dossier bewaart "
+                "wat er stond.",
+                yes="Verwijderen",
+                no="Annuleren",
+            ),
+            answered,
+        )
 
     @on(Button.Pressed, ".repeat-add")
     def _add(self, event: Button.Pressed) -> None:
