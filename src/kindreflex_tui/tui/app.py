@@ -370,11 +370,9 @@ class KindreflexApp(App[int]):
             if request is not None:
                 self.create_dossier(request)
 
-        taken = {
-            listing.dossier.client_ref
-            for listing in self.store.scan()
-            if listing.dossier is not None
-        }
+        # The dossier list already read every file: its rows name the codes in use.
+        home = next(s for s in self.screen_stack if isinstance(s, HomeScreen))
+        taken = {row.client_ref for row in home.rows if row.client_ref}
         self.push_screen(
             NewDossierScreen(
                 self.settings.counsellor,
@@ -472,6 +470,6 @@ def run_app(data_dir: Path | str | None = None, target: str | None = None) -> in
     app = make_app(data_dir, target)
     if target:
         # An unknown dossier is a one-line error on the command line, not an empty app.
-        app.store.resolve(target)
+        app.target = str(app.store.resolve(target))
     app.run()
     return app.return_code or 0
